@@ -1,0 +1,89 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Pruning.Data;
+
+/// <summary>
+/// A data set copied once into tensors, served as (seeded, shuffled) mini-batches. Each batch's tensors are new
+/// and belong to the caller's current dispose scope.
+/// </summary>
+public sealed class TensorBatches : IDisposable
+{
+    private readonly Tensor _features;
+    private readonly Tensor _labels;
+    private readonly long _seed;
+
+    /// <summary>Copies <paramref name="data"/> into tensors on <paramref name="device"/>.</summary>
+    /// <param name="data">The rows to serve.</param>
+    /// <param name="seed">Seed of the per-epoch shuffles.</param>
+    /// <param name="device">Where the tensors live (CPU when null).</param>
+    public TensorBatches(InMemoryDataset data, long seed, Device? device = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        Data = data;
+        _seed = seed;
+        (_features, _labels) = data.ToTensors(device);
+        // Owned by this object, not by whatever dispose scope happens to be open.
+        _features.DetachFromDisposeScope();
+        _labels.DetachFromDisposeScope();
+    }
+
+    /// <summary>The source rows.</summary>
+    public InMemoryDataset Data { get; }
+
+    /// <summary>Number of rows.</summary>
+    public int Count => Data.Count;
+
+    /// <summary>All features as one tensor <c>[N, F]</c> (owned by this object).</summary>
+    public Tensor Features => _features;
+
+    /// <summary>All labels as one tensor <c>[N]</c> (owned by this object).</summary>
+    public Tensor Labels => _labels;
+
+    /// <summary>The row order of an epoch: a seeded permutation (same seed and epoch, same order), or file order.</summary>
+    public int[] Order(int epoch, bool shuffle)
+    {
+        if (!shuffle)
+        {
+            return Enumerable.Range(0, Count).ToArray();
+        }
+
+        return SeededRandom.For(_seed, epoch).Permutation(Count);
+    }
+
+    /// <summary>Number of batches of an epoch (the last may be smaller).</summary>
+    public int BatchCount(int batchSize) => (Count + batchSize - 1) / batchSize;
+
+    /// <summary>
+    /// The mini-batches of one epoch. Tensors are created lazily; wrap each iteration in a dispose scope.
+    /// </summary>
+    public IEnumerable<(Tensor Features, Tensor Labels)> Batches(int batchSize, int epoch, bool shuffle)
+    {
+        if (batchSize <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "The batch size must be positive.");
+        }
+
+        var order = shuffle ? Order(epoch, true) : null;
+        for (int start = 0; start < Count; start += batchSize)
+        {
+            int size = Math.Min(batchSize, Count - start);
+            if (order is null)
+            {
+                yield return (_features.narrow(0, start, size), _labels.narrow(0, start, size));
+            }
+            else
+            {
+                var index = torch.tensor(order.AsSpan(start, size).ToArray().Select(i => (long)i).ToArray(), dtype: ScalarType.Int64, device: _features.device);
+                yield return (_features.index_select(0, index), _labels.index_select(0, index));
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _features.Dispose();
+        _labels.Dispose();
+    }
+}
