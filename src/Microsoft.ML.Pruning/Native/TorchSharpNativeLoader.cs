@@ -100,7 +100,7 @@ public static class TorchSharpNativeLoader
             LoadOrExplain(Path.Combine(libtorchDir, lib), "libtorch");
         }
 
-        string patched = PublishPatchedCopy(shimBytes, shim, missing);
+        string patched = PublishPatchedCopy(shimBytes, shim, missing, CacheRoots());
         LoadOrExplain(patched,
             $"the patched TorchSharp shim (versions {string.Join(", ", missing)} of {StdCxxSoName} marked weak)");
         UsedPatchedShim = true;
@@ -125,12 +125,13 @@ public static class TorchSharpNativeLoader
         return needed.Where(v => !provided.Contains(v)).Distinct().OrderBy(v => v, StringComparer.Ordinal).ToList();
     }
 
-    private static string PublishPatchedCopy(byte[] original, string originalPath, IReadOnlyList<string> versions)
+    /// <summary>Writes (or reuses) the patched copy under the first writable root; returns its path.</summary>
+    internal static string PublishPatchedCopy(byte[] original, string originalPath, IReadOnlyList<string> versions, IEnumerable<string> cacheRoots)
     {
         string hash = Convert.ToHexString(SHA256.HashData(original)).Substring(0, 16).ToLowerInvariant();
         string key = hash + "-" + string.Join("_", versions).Replace('.', '-');
         Exception? last = null;
-        foreach (var root in CacheRoots())
+        foreach (var root in cacheRoots)
         {
             try
             {
@@ -212,7 +213,8 @@ public static class TorchSharpNativeLoader
         }
     }
 
-    private static string? LoadedLibraryPath(string soName)
+    /// <summary>The file a loaded (or loadable) library was mapped from, read from <c>/proc/self/maps</c>.</summary>
+    internal static string? LoadedLibraryPath(string soName)
     {
         NativeLibrary.TryLoad(soName, out _);
         foreach (var line in File.ReadLines("/proc/self/maps"))
@@ -226,6 +228,9 @@ public static class TorchSharpNativeLoader
 
         return null;
     }
+
+    /// <summary>The original TorchSharp shim this process would load, or null.</summary>
+    internal static string? FindShim() => FindNativeFile(ShimFileName);
 
     private static string? FindNativeFile(string fileName) =>
         NativeSearchDirectories().Select(d => Path.Combine(d, fileName)).FirstOrDefault(File.Exists);
