@@ -55,7 +55,9 @@ public sealed class TensorBatches : IDisposable
     public int BatchCount(int batchSize) => (Count + batchSize - 1) / batchSize;
 
     /// <summary>
-    /// The mini-batches of one epoch. Tensors are created lazily; wrap each iteration in a dispose scope.
+    /// The mini-batches of one epoch. Each batch lives in its own dispose scope, opened before its tensors are made
+    /// and closed when the loop moves on: every tensor the loop body creates for the batch is freed with it, so a
+    /// body must <c>DetachFromDisposeScope()</c> anything it keeps.
     /// </summary>
     public IEnumerable<(Tensor Features, Tensor Labels)> Batches(int batchSize, int epoch, bool shuffle)
     {
@@ -64,9 +66,14 @@ public sealed class TensorBatches : IDisposable
             throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "The batch size must be positive.");
         }
 
-        var order = shuffle ? Order(epoch, true) : null;
+        return Iterate(batchSize, shuffle ? Order(epoch, true) : null);
+    }
+
+    private IEnumerable<(Tensor Features, Tensor Labels)> Iterate(int batchSize, int[]? order)
+    {
         for (int start = 0; start < Count; start += batchSize)
         {
+            using var scope = torch.NewDisposeScope();
             int size = Math.Min(batchSize, Count - start);
             if (order is null)
             {
@@ -74,7 +81,13 @@ public sealed class TensorBatches : IDisposable
             }
             else
             {
-                var index = torch.tensor(order.AsSpan(start, size).ToArray().Select(i => (long)i).ToArray(), dtype: ScalarType.Int64, device: _features.device);
+                var rows = new long[size];
+                for (int i = 0; i < size; i++)
+                {
+                    rows[i] = order[start + i];
+                }
+
+                var index = torch.tensor(rows, dtype: ScalarType.Int64, device: _features.device);
                 yield return (_features.index_select(0, index), _labels.index_select(0, index));
             }
         }

@@ -40,13 +40,10 @@ public sealed class Trainer : IDisposable
     public IList<ITrainingStepHook> Hooks => _hooks;
 
     /// <summary>
-    /// Epochs trained so far by this trainer. It selects each epoch's shuffle, so it is part of the state a resumed
+    /// Epochs trained so far by this trainer. It selects each epoch's shuffle (seeded by the data's <see cref="TensorBatches"/>), so it is part of the state a resumed
     /// run must restore.
     /// </summary>
     public long EpochsTrained { get; set; }
-
-    /// <summary>Seed of the per-epoch shuffles.</summary>
-    public long ShuffleSeed { get; init; }
 
     /// <summary>Replaces the optimizer with a fresh one, clearing momentum and Adam state (done at each pruning round).</summary>
     public void ResetOptimizer()
@@ -80,9 +77,9 @@ public sealed class Trainer : IDisposable
         int batch = 0;
         using var lossSum = torch.zeros(1, dtype: ScalarType.Float64);
         using var correct = torch.zeros(1, dtype: ScalarType.Int64);
+        // Each batch runs inside the dispose scope that TensorBatches opens for it.
         foreach (var (x, y) in data.Batches(Options.BatchSize, checked((int)(EpochsTrained % int.MaxValue)), shuffle: true))
         {
-            using var scope = torch.NewDisposeScope();
             cancellationToken.ThrowIfCancellationRequested();
             _optimizer.zero_grad();
             var logits = _model.forward(x);
@@ -139,7 +136,6 @@ public sealed class Trainer : IDisposable
         using var noGrad = torch.no_grad();
         foreach (var (x, y) in data.Batches(batchSize, 0, shuffle: false))
         {
-            using var scope = torch.NewDisposeScope();
             cancellationToken.ThrowIfCancellationRequested();
             var logits = model.forward(x);
             lossSum += nn.functional.cross_entropy(logits, y, reduction: nn.Reduction.Sum).item<float>();
