@@ -1,4 +1,3 @@
-using TorchSharp;
-Microsoft.ML.Pruning.Native.TorchSharpNativeLoader.EnsureLoaded();
-System.Console.WriteLine(Microsoft.ML.Pruning.Native.TorchSharpNativeLoader.PatchedShimPath);
-var t = torch.ones(3); System.Console.WriteLine(t.sum().item<float>());
+using Microsoft.ML.Pruning.Cli;
+
+return await CliApplication.RunAsync(args, Console.Out, Console.Error);

@@ -1,0 +1,16 @@
+namespace Microsoft.ML.Pruning.Cli.Commands;
+
+/// <summary>The parsed options of <c>mlnet-prune prune</c>.</summary>
+internal sealed record PruneSettings
+{
+    public string Data { get; init; } = "synthetic-digits";
+    public string Architecture { get; init; } = "lenet300";
+    public int Epochs { get; init; } = 10;
+    public long Seed { get; init; } = 1;
+    public string OutputDirectory { get; init; } = "mlnet-prune-out";
+    public bool Json { get; init; }
+    public string Split { get; init; } = "0.7,0.1,0.2";
+    public string Optimizer { get; init; } = "adam";
+    public double? LearningRate { get; init; }
+    public int BatchSize { get; init; } = 60;
+}

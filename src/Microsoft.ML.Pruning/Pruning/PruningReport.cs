@@ -1,0 +1,123 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Microsoft.ML.Pruning.Pruning;
+
+/// <summary>
+/// Everything a pruning run measured: the dense reference, one row per round, the final network, and the cost
+/// (epochs, wall time). Serialises to the <c>report.json</c> contract and renders as Markdown.
+/// </summary>
+public sealed record PruningReport
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    /// <summary>The method, e.g. "lth", "imp", "icp-if", or "dense" when no round ran.</summary>
+    public string Method { get; init; } = "dense";
+
+    /// <summary>The architecture's name (as accepted by <c>--arch</c>).</summary>
+    public string Architecture { get; init; } = "";
+
+    /// <summary>A description of the data the run used.</summary>
+    public string Data { get; init; } = "";
+
+    /// <summary>The run's seed.</summary>
+    public long Seed { get; init; }
+
+    /// <summary>The dense reference network's figures.</summary>
+    public DenseResult? Dense { get; init; }
+
+    /// <summary>One entry per completed pruning round, in order.</summary>
+    public IReadOnlyList<RoundResult> Rounds { get; init; } = Array.Empty<RoundResult>();
+
+    /// <summary>The figures of the network the run ended with.</summary>
+    public FinalResult? Final { get; init; }
+
+    /// <summary>All training epochs: dense pre-training, every round's retraining and any final fine-tune.</summary>
+    public int TotalEpochs { get; init; }
+
+    /// <summary>Wall time of the whole run.</summary>
+    public double TotalWallSeconds { get; init; }
+
+    /// <summary>Wall time spent computing flow metrics over the whole run.</summary>
+    public double TotalFlowSeconds { get; init; }
+
+    /// <summary>The exported ONNX model, when one was written.</summary>
+    public OnnxExportInfo? Onnx { get; init; }
+
+    /// <summary>Serialises to indented JSON with camelCase names (the <c>report.json</c> contract).</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    /// <summary>Reads a report written by <see cref="ToJson"/>.</summary>
+    /// <exception cref="InvalidDataException">The text is not a pruning report.</exception>
+    public static PruningReport FromJson(string json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<PruningReport>(json, Json) ?? throw new InvalidDataException("The report JSON is empty ('null').");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"The text is not a pruning report: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Renders the report as Markdown: a summary and a table with one row per round.</summary>
+    public string ToMarkdown()
+    {
+        var c = CultureInfo.InvariantCulture;
+        var md = new StringBuilder();
+        md.AppendLine(c, $"# Pruning report: {Method} on {Architecture}");
+        md.AppendLine();
+        md.AppendLine(c, $"- Data: {Data}");
+        md.AppendLine(c, $"- Seed: {Seed}");
+        if (Dense is { } d)
+        {
+            md.AppendLine(c, $"- Dense: validation {d.ValAccuracy:P2}, test {d.TestAccuracy:P2} after {d.Epochs} epochs ({d.WallSeconds:F1} s)");
+        }
+
+        if (Final is { } f)
+        {
+            md.AppendLine(c, $"- Final: sparsity {f.Sparsity:P1}, validation {f.ValAccuracy:P2}, test {f.TestAccuracy:P2}");
+        }
+
+        md.AppendLine(c, $"- Cost: {TotalEpochs} training epochs, {TotalWallSeconds:F1} s wall ({TotalFlowSeconds:F1} s computing flows)");
+        if (Onnx is { } o)
+        {
+            md.AppendLine(c, $"- ONNX: `{System.IO.Path.GetFileName(o.Path)}`, {o.Bytes:N0} bytes, {o.Storage} storage");
+        }
+
+        if (Rounds.Count > 0)
+        {
+            md.AppendLine();
+            md.AppendLine("| round | sparsity | epochs | stop reason | val acc | test acc | flow distance | wall s | flow s |");
+            md.AppendLine("|---:|---:|---:|---|---:|---:|---:|---:|---:|");
+            foreach (var r in Rounds)
+            {
+                string flow = r.FlowDistance is { } fd ? fd.ToString("F4", c) : "–";
+                md.AppendLine(c, $"| {r.Round} | {r.Sparsity:P1} | {r.Epochs} | {r.StopReason} | {r.ValAccuracy:P2} | {r.TestAccuracy:P2} | {flow} | {r.WallSeconds:F1} | {r.FlowSeconds:F2} |");
+            }
+
+            var layers = Rounds[^1].LayerSparsity;
+            if (layers.Count > 0)
+            {
+                md.AppendLine();
+                md.AppendLine("| layer | final sparsity |");
+                md.AppendLine("|---|---:|");
+                foreach (var (name, value) in layers)
+                {
+                    md.AppendLine(c, $"| {name} | {value:P1} |");
+                }
+            }
+        }
+
+        return md.ToString();
+    }
+}
