@@ -1,0 +1,103 @@
+using Microsoft.ML.Pruning.Networks;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Pruning.Pruning;
+
+/// <summary>
+/// One magnitude-pruning step: removes the surviving weights with the smallest <c>|W|</c>, layer by layer or with
+/// one global threshold. Ties are broken by position (earlier layer, then lower row-major index, goes first), so a
+/// step is deterministic. Each pool removes <c>round(rate * surviving)</c> weights.
+/// </summary>
+public static class MagnitudePruner
+{
+    /// <summary>Prunes <paramref name="masks"/> in place and zeroes the newly pruned weights.</summary>
+    /// <param name="masks">The masks to extend (and their network's weights to read).</param>
+    /// <param name="rate">How much of the surviving weights to remove.</param>
+    /// <param name="scope">Layerwise or global threshold.</param>
+    /// <param name="overrides">Layers left out or pruned at a scaled rate (pruned on their own, even in global scope).</param>
+    /// <returns>The rate used for each layer, by name (0 for excluded layers).</returns>
+    /// <exception cref="ArgumentException">An override names a layer the network does not have.</exception>
+    public static IReadOnlyDictionary<string, double> Prune(MaskSet masks, PruningRate rate, PruningScope scope, IReadOnlyList<LayerPruningOverride>? overrides = null)
+    {
+        ArgumentNullException.ThrowIfNull(masks);
+        ArgumentNullException.ThrowIfNull(rate);
+        overrides ??= Array.Empty<LayerPruningOverride>();
+        foreach (var o in overrides)
+        {
+            if (!masks.Masks.Any(m => m.Name == o.LayerName))
+            {
+                throw new ArgumentException(
+                    $"Pruning override names layer '{o.LayerName}', which is not a prunable layer of '{masks.Network.Definition.Name}'. Prunable layers: {string.Join(", ", masks.Masks.Select(m => m.Name))}.");
+            }
+
+            if (!o.Exclude && !(o.RateFactor > 0 && o.RateFactor <= 1 / 0.999))
+            {
+                throw new ArgumentOutOfRangeException(nameof(overrides), o.RateFactor, $"The rate factor of layer '{o.LayerName}' must be positive.");
+            }
+        }
+
+        var used = new Dictionary<string, double>();
+        var pool = new List<PruningMask>();
+        using var scope0 = torch.NewDisposeScope();
+        foreach (var mask in masks.Masks)
+        {
+            var o = overrides.FirstOrDefault(x => x.LayerName == mask.Name);
+            if (o is { Exclude: true })
+            {
+                used[mask.Name] = 0;
+            }
+            else if (scope == PruningScope.Layerwise || o is not null)
+            {
+                used[mask.Name] = PrunePool(new[] { mask }, rate, o?.RateFactor ?? 1.0);
+            }
+            else
+            {
+                pool.Add(mask);
+            }
+        }
+
+        if (pool.Count > 0)
+        {
+            double r = PrunePool(pool, rate, 1.0);
+            foreach (var mask in pool)
+            {
+                used[mask.Name] = r;
+            }
+        }
+
+        masks.ApplyToWeights();
+        return masks.Masks.ToDictionary(m => m.Name, m => used[m.Name]);
+    }
+
+    /// <summary>Prunes the masks of <paramref name="pool"/> with one threshold; returns the rate applied.</summary>
+    private static double PrunePool(IReadOnlyList<PruningMask> pool, PruningRate rate, double factor)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        // Scores: |W| where surviving, +inf where already pruned, so pruned entries sort last.
+        var scores = torch.cat(pool.Select(m => m.Layer.Weight.detach().abs().masked_fill(m.Pruned, double.PositiveInfinity).flatten()).ToArray());
+        var survivingMask = torch.cat(pool.Select(m => m.Pruned.logical_not().flatten()).ToArray());
+        var surviving = scores.masked_select(survivingMask).cpu().data<float>().ToArray();
+        double r = Math.Min(rate.RateFor(surviving) * factor, 1.0);
+        long k = (long)Math.Round(r * surviving.Length, MidpointRounding.AwayFromZero);
+        if (k <= 0)
+        {
+            return r;
+        }
+
+        // A stable sort keeps equal magnitudes in position order: the tie-break rule.
+        var order = scores.sort(stable: true).Indices.narrow(0, 0, k);
+        var flat = torch.zeros(scores.shape[0], dtype: ScalarType.Bool, device: scores.device);
+        flat.index_fill_(0, order, true);
+        long offset = 0;
+        foreach (var mask in pool)
+        {
+            long n = mask.Count;
+            mask.Pruned.logical_or_(flat.narrow(0, offset, n).view(mask.Pruned.shape));
+            offset += n;
+        }
+
+        return r;
+    }
+}
