@@ -1,0 +1,47 @@
+using System.IO.Compression;
+
+namespace Microsoft.ML.Pruning.Data;
+
+/// <summary>Reads whole data files, transparently un-gzipping them, with errors that name the file.</summary>
+internal static class DataFile
+{
+    /// <summary>Throws <see cref="FileNotFoundException"/> naming <paramref name="what"/> and the path when it is absent.</summary>
+    public static string RequireExists(string path, string what)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        string full = Path.GetFullPath(path);
+        if (!File.Exists(full))
+        {
+            throw new FileNotFoundException($"The {what} '{path}' was not found (looked for '{full}').", full);
+        }
+
+        return full;
+    }
+
+    /// <summary>
+    /// The file's bytes, decompressed when it starts with the gzip magic bytes 1f 8b (detected by content, not by
+    /// extension: downloads are often renamed or unpacked without renaming).
+    /// </summary>
+    public static byte[] ReadAllBytes(string path, string what)
+    {
+        string full = RequireExists(path, what);
+        byte[] raw = File.ReadAllBytes(full);
+        if (raw.Length < 2 || raw[0] != 0x1f || raw[1] != 0x8b)
+        {
+            return raw;
+        }
+
+        try
+        {
+            using var input = new MemoryStream(raw, writable: false);
+            using var gzip = new GZipStream(input, CompressionMode.Decompress);
+            using var output = new MemoryStream(raw.Length * 4);
+            gzip.CopyTo(output);
+            return output.ToArray();
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException)
+        {
+            throw new InvalidDataException($"The {what} '{path}' starts like a gzip file but cannot be decompressed (corrupt or truncated): {e.Message}", e);
+        }
+    }
+}
