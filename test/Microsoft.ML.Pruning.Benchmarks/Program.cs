@@ -1,1 +1,22 @@
-System.Console.WriteLine("bench");
+using Microsoft.ML.Pruning.Benchmarks;
+using Microsoft.ML.Pruning.Data;
+
+// Experiments and throughput measurements; results go to docs/benchmarks.md. Not run by CI.
+string command = args.Length > 0 ? args[0] : "help";
+string Arg(string name, string fallback)
+{
+    int i = Array.IndexOf(args, "--" + name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+}
+
+DataSplit LoadData() => DataSource.Load(Arg("data", BenchmarkData.DefaultSpec()), new DataLoadOptions { Split = SplitFractions.Parse(Arg("split", "0.7,0.1,0.2")) });
+
+switch (command)
+{
+    case "trainer-overhead":
+        Console.WriteLine(TrainerOverheadBenchmark.Run(LoadData(), Arg("arch", "lenet300"), int.Parse(Arg("epochs", "3")), int.Parse(Arg("repeats", "3"))));
+        break;
+    default:
+        Console.WriteLine("usage: Microsoft.ML.Pruning.Benchmarks <trainer-overhead|dense|determinism|memory> [--data SPEC] [--arch NAME] [--epochs N]");
+        break;
+}

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML.Pruning.Data;
-using Microsoft.ML.Pruning.IO;
 using Microsoft.ML.Pruning.Networks;
 using Microsoft.ML.Pruning.Pruning;
 using Microsoft.ML.Pruning.Training;
@@ -14,86 +13,79 @@ internal static class PruneRunner
     public static int Run(PruneSettings settings, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         var c = CultureInfo.InvariantCulture;
-        if (settings.Epochs < 0)
-        {
-            throw new CliUsageException($"--epochs must be 0 or more (got {settings.Epochs}).");
-        }
-
-        if (settings.BatchSize <= 0)
-        {
-            throw new CliUsageException($"--batch-size must be positive (got {settings.BatchSize}).");
-        }
-
         var split = Usage(() => DataSource.Load(settings.Data, new DataLoadOptions { Split = SplitFractions.Parse(settings.Split), Seed = settings.Seed }));
         var architecture = Usage(() => NetworkArchitecture.Parse(settings.Architecture));
         var definition = Usage(() => architecture.Define(split.Train.FeatureCount, split.Train.Shape, split.Train.ClassCount));
-        var training = Usage(() =>
+        string outDir = Usage(() => PrepareOutputDirectory(settings.OutputDirectory));
+        var pruner = Usage(() =>
         {
             OptimizerOptions optimizer = settings.Optimizer == "sgd"
                 ? OptimizerOptions.Sgd(settings.LearningRate ?? 0.05)
                 : OptimizerOptions.Adam(settings.LearningRate ?? 1.2e-3);
-            var options = new TrainingOptions { Optimizer = optimizer, BatchSize = settings.BatchSize };
-            options.Validate();
-            return options;
-        });
-        string outDir = Usage(() => PrepareOutputDirectory(settings.OutputDirectory));
+            var baseOptions = new IterativePrunerOptions
+            {
+                Rounds = settings.Rounds,
+                PretrainEpochs = settings.PretrainEpochs,
+                Scope = settings.Scope == "global" ? PruningScope.Global : PruningScope.Layerwise,
+                Training = new TrainingOptions { Optimizer = optimizer, BatchSize = settings.BatchSize },
+                Seed = settings.Seed,
+                CheckpointDirectory = outDir,
+                Resume = settings.Resume,
+            };
+            if (settings.Epochs <= 0)
+            {
+                throw new ArgumentOutOfRangeException("--epochs", settings.Epochs, $"--epochs must be positive (got {settings.Epochs}).");
+            }
 
+            if (!(settings.Rate > 0 && settings.Rate < 1))
+            {
+                throw new ArgumentOutOfRangeException("--rate", settings.Rate, $"--rate must be in (0, 1), the fraction of surviving weights removed per round (got {settings.Rate}).");
+            }
+
+            return new IterativePruner(PruningMethods.Apply(settings.Method, baseOptions, settings.Epochs, settings.Rate));
+        });
+
+        var options = pruner.Options;
         if (!settings.Json)
         {
-            error.WriteLine(c, $"data {settings.Data}: {split.Train.Count} train, {split.Validation.Count} validation, {split.Test.Count} test rows, {split.Train.FeatureCount} features, {split.Train.ClassCount} classes");
-            error.WriteLine(c, $"network {architecture}: {definition.ParameterCount:N0} parameters, {definition.PrunableLayers.Count} prunable layers; {training.Optimizer}, batch {training.BatchSize}");
+            error.WriteLine(string.Create(c, $"data {settings.Data}: {split.Train.Count} train, {split.Validation.Count} validation, {split.Test.Count} test rows, {split.Train.FeatureCount} features, {split.Train.ClassCount} classes"));
+            error.WriteLine(string.Create(c, $"network {architecture}: {definition.ParameterCount:N0} parameters, {definition.PrunableWeightCount:N0} prunable weights in {definition.PrunableLayers.Count} layers"));
+            error.WriteLine(string.Create(c, $"method {options.Method}: {options.Rounds} rounds, rate {options.Rate}, rewind {options.Rewind}, {options.Stopping.Name}; {options.PretrainEpochs} dense epochs; {options.Training.Optimizer}, batch {options.Training.BatchSize}"));
         }
 
-        var clock = Stopwatch.StartNew();
-        TrainingSeed.Apply(settings.Seed);
-        using var network = NetworkBuilder.Build(definition, settings.Seed);
-        using var train = new TensorBatches(split.Train, settings.Seed);
-        using var validation = new TensorBatches(split.Validation, settings.Seed);
-        using var test = new TensorBatches(split.Test, settings.Seed);
-        using var trainer = new Trainer(network, training);
+        var progress = settings.Json ? null : new LineProgress(error);
+        PruningResult result;
         try
         {
-            for (int epoch = 0; epoch < settings.Epochs; epoch++)
-            {
-                var result = trainer.TrainEpoch(train, epoch, "dense", null, cancellationToken);
-                if (!settings.Json)
-                {
-                    var val = trainer.Evaluate(validation, cancellationToken);
-                    error.WriteLine(c, $"dense epoch {epoch + 1}/{settings.Epochs}: loss {result.TrainLoss:F4}, train {result.TrainAccuracy:P2}, validation {val.Accuracy:P2}, {result.Seconds:F1} s ({result.SamplesPerSecond:N0} rows/s)");
-                }
-            }
+            result = pruner.Run(definition, split, progress, cancellationToken);
         }
         catch (OperationCanceledException)
         {
-            error.WriteLine("mlnet-prune: cancelled.");
+            error.WriteLine("mlnet-prune: cancelled; the last completed round's checkpoint is in --out (continue with --resume).");
             return ExitCodes.Cancelled;
         }
-
-        var valResult = trainer.Evaluate(validation, cancellationToken);
-        var testResult = trainer.Evaluate(test, cancellationToken);
-        clock.Stop();
-        var report = new PruningReport
+        catch (InvalidDataException e)
         {
-            Method = "dense",
-            Architecture = architecture.ToString(),
-            Data = settings.Data,
-            Seed = settings.Seed,
-            Dense = new DenseResult(valResult.Accuracy, testResult.Accuracy, settings.Epochs, clock.Elapsed.TotalSeconds),
-            Final = new FinalResult(0.0, valResult.Accuracy, testResult.Accuracy),
-            TotalEpochs = settings.Epochs,
-            TotalWallSeconds = clock.Elapsed.TotalSeconds,
-        };
-        string json = report.ToJson();
-        AtomicFile.WriteAllText(Path.Combine(outDir, "report.json"), json);
-        AtomicFile.WriteAllText(Path.Combine(outDir, "report.md"), report.ToMarkdown());
-        if (settings.Json)
-        {
-            output.WriteLine(json);
+            throw new CliUsageException(e.Message, e);
         }
-        else
+
+        using (result)
         {
-            output.WriteLine(c, $"dense {architecture}: validation {valResult.Accuracy:P2}, test {testResult.Accuracy:P2} after {settings.Epochs} epochs in {clock.Elapsed.TotalSeconds:F1} s");
-            output.WriteLine(c, $"report: {Path.Combine(outDir, "report.json")}");
+            var report = result.Report with { Data = settings.Data, Architecture = architecture.ToString() };
+            string json = report.ToJson();
+            report.Save(outDir);
+            if (settings.Json)
+            {
+                output.WriteLine(json);
+            }
+            else
+            {
+                var d = report.Dense!;
+                var f = report.Final!;
+                output.WriteLine(string.Create(c, $"dense {architecture}: validation {d.ValAccuracy:P2}, test {d.TestAccuracy:P2}"));
+                output.WriteLine(string.Create(c, $"{report.Method} after {report.Rounds.Count} rounds: sparsity {f.Sparsity:P1}, validation {f.ValAccuracy:P2}, test {f.TestAccuracy:P2}; {report.TotalEpochs} epochs in {report.TotalWallSeconds:F1} s"));
+                output.WriteLine(string.Create(c, $"report: {Path.Combine(outDir, "report.md")}"));
+            }
         }
 
         return ExitCodes.Success;
@@ -124,7 +116,7 @@ internal static class PruneRunner
         {
             return f();
         }
-        catch (Exception e) when (e is ArgumentException or FormatException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException)
+        catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException)
         {
             throw new CliUsageException(e.Message, e);
         }

@@ -5,7 +5,13 @@ internal sealed record PruneSettings
 {
     public string Data { get; init; } = "synthetic-digits";
     public string Architecture { get; init; } = "lenet300";
-    public int Epochs { get; init; } = 10;
+    public string Method { get; init; } = "lth";
+    public int Rounds { get; init; } = 10;
+    public double Rate { get; init; } = 0.2;
+    public int Epochs { get; init; } = 5;
+    public int PretrainEpochs { get; init; } = 10;
+    public string Scope { get; init; } = "layerwise";
+    public bool Resume { get; init; }
     public long Seed { get; init; } = 1;
     public string OutputDirectory { get; init; } = "mlnet-prune-out";
     public bool Json { get; init; }

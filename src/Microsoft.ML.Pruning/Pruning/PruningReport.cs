@@ -69,6 +69,18 @@ public sealed record PruningReport
         }
     }
 
+    /// <summary>
+    /// Writes <c>report.json</c> and <c>report.md</c> into <paramref name="directory"/> (created if needed), each
+    /// atomically: a reader never sees a half-written report.
+    /// </summary>
+    /// <exception cref="IOException">The folder cannot be written; the message names it.</exception>
+    public void Save(string directory)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        IO.AtomicFile.WriteAllText(System.IO.Path.Combine(directory, "report.json"), ToJson());
+        IO.AtomicFile.WriteAllText(System.IO.Path.Combine(directory, "report.md"), ToMarkdown());
+    }
+
     /// <summary>Renders the report as Markdown: a summary and a table with one row per round.</summary>
     public string ToMarkdown()
     {
