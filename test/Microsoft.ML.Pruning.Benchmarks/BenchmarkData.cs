@@ -3,7 +3,8 @@ namespace Microsoft.ML.Pruning.Benchmarks;
 /// <summary>Finds the shared MNIST-10k sample beside the repository (benchmarks only; the product never needs it).</summary>
 internal static class BenchmarkData
 {
-    public static string? Mnist10kSpec()
+    /// <summary>The absolute path of <c>../shared</c> beside the repository root, or null.</summary>
+    public static string? SharedRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Microsoft.ML.Pruning.sln")))
@@ -11,12 +12,17 @@ internal static class BenchmarkData
             dir = dir.Parent;
         }
 
-        if (dir?.Parent is null)
+        return dir?.Parent is null ? null : Path.Combine(dir.Parent.FullName, "shared");
+    }
+
+    public static string? Mnist10kSpec()
+    {
+        if (SharedRoot() is not { } shared)
         {
             return null;
         }
 
-        string mnist = Path.Combine(dir.Parent.FullName, "shared", "data", "mnist-10k");
+        string mnist = Path.Combine(shared, "data", "mnist-10k");
         string images = Path.Combine(mnist, "t10k-images-idx3-ubyte.gz");
         string labels = Path.Combine(mnist, "t10k-labels-idx1-ubyte.gz");
         return File.Exists(images) && File.Exists(labels) ? $"idx:{images},{labels}" : null;
@@ -24,4 +30,8 @@ internal static class BenchmarkData
 
     /// <summary>MNIST-10k when present, else the built-in synthetic digits.</summary>
     public static string DefaultSpec() => Mnist10kSpec() ?? "synthetic-digits";
+
+    /// <summary>A spec as published: shared-data paths relative to the repository, not to this machine.</summary>
+    public static string Display(string spec) =>
+        SharedRoot() is { } shared ? spec.Replace(shared, "../shared", StringComparison.Ordinal) : spec;
 }

@@ -16,7 +16,20 @@ switch (command)
     case "trainer-overhead":
         Console.WriteLine(TrainerOverheadBenchmark.Run(LoadData(), Arg("arch", "lenet300"), int.Parse(Arg("epochs", "3")), int.Parse(Arg("repeats", "3"))));
         break;
+    case "foundation":
+    {
+        string spec = Arg("data", BenchmarkData.DefaultSpec());
+        string md = FoundationBenchmark.Run(spec, int.Parse(Arg("epochs", "20")));
+        Console.WriteLine(md);
+        if (Arg("write", "") is { Length: > 0 } target)
+        {
+            MarkdownSection.Write(target, "Foundation", md, "dotnet run -c Release --project test/Microsoft.ML.Pruning.Benchmarks -- foundation --write docs/benchmarks.md");
+        }
+
+        break;
+    }
+
     default:
-        Console.WriteLine("usage: Microsoft.ML.Pruning.Benchmarks <trainer-overhead|dense|determinism|memory> [--data SPEC] [--arch NAME] [--epochs N]");
+        Console.WriteLine("usage: Microsoft.ML.Pruning.Benchmarks <foundation|trainer-overhead> [--data SPEC] [--arch NAME] [--epochs N]");
         break;
 }
