@@ -20,18 +20,39 @@ internal static class CliApplication
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            error.WriteLine($"mlnet-prune: {parsed.Errors[0].Message} (see 'mlnet-prune --help')");
+            error.WriteLine($"mlnet-prune: {OneLine(parsed.Errors[0].Message)} (see 'mlnet-prune --help')");
             return ExitCodes.BadUsage;
         }
 
         try
         {
-            return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken).ConfigureAwait(false);
+            // Our own handler below reports errors as one line; System.CommandLine's would print a stack trace.
+            var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
+            return await parsed.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
         }
         catch (CliUsageException e)
         {
-            error.WriteLine($"mlnet-prune: {e.Message}");
+            error.WriteLine($"mlnet-prune: {OneLine(e.Message)}");
             return ExitCodes.BadUsage;
         }
+        catch (OperationCanceledException)
+        {
+            error.WriteLine("mlnet-prune: cancelled.");
+            return ExitCodes.Cancelled;
+        }
+        catch (Exception e)
+        {
+            error.WriteLine($"mlnet-prune: failed: {OneLine(e.Message)} ({e.GetType().Name}; set MLNET_PRUNE_TRACE=1 for the stack trace)");
+            if (Environment.GetEnvironmentVariable("MLNET_PRUNE_TRACE") == "1")
+            {
+                error.WriteLine(e);
+            }
+
+            return ExitCodes.Failed;
+        }
     }
+
+    /// <summary>Folds a multi-line message onto one line.</summary>
+    private static string OneLine(string message) =>
+        string.Join(" ", message.Split(new[] { '\r', '\n', '\t' }, StringSplitOptions.RemoveEmptyEntries).Select(p => p.Trim()));
 }

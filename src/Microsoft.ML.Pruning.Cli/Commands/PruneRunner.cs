@@ -118,7 +118,9 @@ internal static class PruneRunner
         }
         catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException)
         {
-            throw new CliUsageException(e.Message, e);
+            // ArgumentException appends "(Parameter 'x')": noise on a command line.
+            string message = e is ArgumentException { ParamName: { } p } ? e.Message.Replace($" (Parameter '{p}')", "", StringComparison.Ordinal) : e.Message;
+            throw new CliUsageException(message, e);
         }
     }
 }

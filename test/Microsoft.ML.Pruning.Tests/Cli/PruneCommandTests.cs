@@ -1,0 +1,99 @@
+using System.Text.Json;
+using Microsoft.ML.Pruning.Cli;
+using Microsoft.ML.Pruning.Tests.Infrastructure;
+
+namespace Microsoft.ML.Pruning.Tests.Cli;
+
+public sealed class PruneCommandTests
+{
+    private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = await CliApplication.RunAsync(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public async Task PrunesSyntheticDigitsAndWritesTheReports()
+    {
+        using var dir = new TempDirectory();
+        var (code, stdout, stderr) = await Run("prune", "--arch", "mlp:32", "--rounds", "2", "--epochs", "1", "--pretrain-epochs", "2", "--out", dir.Path);
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains("sparsity", stdout);
+        var report = JsonDocument.Parse(File.ReadAllText(dir.File("report.json"))).RootElement;
+        Assert.Equal("lth", report.GetProperty("method").GetString());
+        Assert.Equal(2, report.GetProperty("rounds").GetArrayLength());
+        Assert.Equal(2 + 2, report.GetProperty("totalEpochs").GetInt32());
+        Assert.True(report.GetProperty("dense").GetProperty("testAccuracy").GetDouble() > 0.5);
+        Assert.True(File.Exists(dir.File("report.md")));
+        Assert.True(File.Exists(dir.File("checkpoint.bin")));
+        Assert.Empty(Directory.GetFiles(dir.Path, "*.tmp"));
+    }
+
+    [Fact]
+    public async Task JsonFormatPrintsTheReportOnly()
+    {
+        using var dir = new TempDirectory();
+        var (code, stdout, stderr) = await Run("prune", "--arch", "mlp:16", "--rounds", "0", "--pretrain-epochs", "1", "--format", "json", "--out", dir.Path);
+
+        Assert.True(code == 0, stderr);
+        var report = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal("dense", report.GetProperty("method").GetString());
+        Assert.Equal(0, report.GetProperty("rounds").GetArrayLength());
+        Assert.Equal(1, report.GetProperty("dense").GetProperty("epochs").GetInt32());
+    }
+
+    [MnistFact]
+    public async Task SplitsOneIdxFilePairByIndex()
+    {
+        using var dir = new TempDirectory();
+        var (code, _, stderr) = await Run("prune", "--data", $"idx:{RepositoryPaths.MnistImages},{RepositoryPaths.MnistLabels}",
+            "--split", "0.7,0.1,0.2", "--arch", "mlp:16", "--rounds", "0", "--pretrain-epochs", "1", "--out", dir.Path);
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains("7000 train, 1000 validation, 2000 test rows", stderr);
+    }
+
+    [Theory]
+    [InlineData("unknown option", "prune", "--no-such-option")]
+    [InlineData("bad data spec", "prune", "--data", "nonsense:thing")]
+    [InlineData("missing file", "prune", "--data", "idx:/nonexistent/images.gz,/nonexistent/labels.gz")]
+    [InlineData("bad architecture", "prune", "--arch", "lenet9000")]
+    [InlineData("bad rate", "prune", "--rate", "1.5")]
+    [InlineData("bad method", "prune", "--method", "magic")]
+    [InlineData("bad split", "prune", "--split", "0.5,0.5")]
+    [InlineData("bad format", "prune", "--format", "xml")]
+    [InlineData("conv net on a csv without shape", "prune", "--arch", "lenet5", "--data", "csv:/nonexistent.csv")]
+    public async Task BadUsageExitsWithTwoAndOneLine(string why, params string[] args)
+    {
+        using var dir = new TempDirectory();
+        var (code, _, stderr) = await Run(args.Concat(new[] { "--out", dir.Path }).ToArray());
+
+        Assert.True(code == 2, $"{why}: exit {code}, stderr: {stderr}");
+        Assert.Single(stderr.Trim().Split('\n'));
+        Assert.StartsWith("mlnet-prune: ", stderr);
+        Assert.DoesNotContain("   at ", stderr);
+    }
+
+    [Fact]
+    public async Task ResumeContinuesWhereTheCheckpointLeftOff()
+    {
+        using var dir = new TempDirectory();
+        string[] common = { "prune", "--arch", "mlp:24", "--epochs", "1", "--pretrain-epochs", "1", "--out", dir.Path, "--format", "json" };
+        var full = await Run(common.Concat(new[] { "--rounds", "3" }).ToArray());
+        using var dir2 = new TempDirectory();
+        string[] common2 = common.Select(a => a == dir.Path ? dir2.Path : a).ToArray();
+        var first = await Run(common2.Concat(new[] { "--rounds", "1" }).ToArray());
+        var resumed = await Run(common2.Concat(new[] { "--rounds", "3", "--resume" }).ToArray());
+
+        Assert.Equal(0, full.Code);
+        Assert.Equal(0, first.Code);
+        Assert.Equal(0, resumed.Code);
+        double Final(string json) => JsonDocument.Parse(json).RootElement.GetProperty("final").GetProperty("testAccuracy").GetDouble();
+        double Sparsity(string json) => JsonDocument.Parse(json).RootElement.GetProperty("final").GetProperty("sparsity").GetDouble();
+        Assert.Equal(Final(full.Out), Final(resumed.Out));
+        Assert.Equal(Sparsity(full.Out), Sparsity(resumed.Out));
+    }
+}
