@@ -29,7 +29,20 @@ switch (command)
         break;
     }
 
+    case "lth":
+    {
+        string spec = Arg("data", BenchmarkData.DefaultSpec());
+        string md = LotteryTicketBenchmark.Run(spec, int.Parse(Arg("epochs", "15")));
+        Console.WriteLine(md);
+        if (Arg("write", "") is { Length: > 0 } target)
+        {
+            MarkdownSection.Write(target, "Lottery-ticket IMP on MNIST-10k", md, "dotnet run -c Release --project test/Microsoft.ML.Pruning.Benchmarks -- lth --write docs/benchmarks.md");
+        }
+
+        break;
+    }
+
     default:
-        Console.WriteLine("usage: Microsoft.ML.Pruning.Benchmarks <foundation|trainer-overhead> [--data SPEC] [--arch NAME] [--epochs N]");
+        Console.WriteLine("usage: Microsoft.ML.Pruning.Benchmarks <foundation|lth|trainer-overhead> [--data SPEC] [--arch NAME] [--epochs N]");
         break;
 }
