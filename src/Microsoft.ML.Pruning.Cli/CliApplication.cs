@@ -52,7 +52,15 @@ internal static class CliApplication
         }
     }
 
-    /// <summary>Folds a multi-line message onto one line.</summary>
-    private static string OneLine(string message) =>
-        string.Join(" ", message.Split(new[] { '\r', '\n', '\t' }, StringSplitOptions.RemoveEmptyEntries).Select(p => p.Trim()));
+    /// <summary>Folds a multi-line message onto one line, without libtorch's native stack trace.</summary>
+    private static string OneLine(string message)
+    {
+        int native = message.IndexOf("Exception raised from", StringComparison.Ordinal);
+        if (native > 0)
+        {
+            message = message[..native];
+        }
+
+        return string.Join(" ", message.Split(new[] { '\r', '\n', '\t' }, StringSplitOptions.RemoveEmptyEntries).Select(p => p.Trim()));
+    }
 }

@@ -145,6 +145,7 @@ public sealed class IterativePruner
                 trainer.ResetOptimizer();
                 o.Stopping.BeginRound(round);
                 double sparsity = masks.Sparsity;
+                var prunedMasks = masks.Masks.Select(m => m.Pruned).ToList();
                 var distances = new List<double>();
                 double roundFlowSeconds = 0;
                 int epochs = 0;
@@ -155,7 +156,7 @@ public sealed class IterativePruner
                     var r = TrainEpoch(trainer, train, epochs, "round", round, masks, progress, cancellationToken);
                     epochs++;
                     valAccuracy = trainer.Evaluate(validation, cancellationToken).Accuracy;
-                    decision = o.Stopping.AfterEpoch(new StoppingContext(round, epochs, valAccuracy, dense.ValAccuracy, r.TrainLoss, network), cancellationToken);
+                    decision = o.Stopping.AfterEpoch(new StoppingContext(round, epochs, valAccuracy, dense.ValAccuracy, r.TrainLoss, network, prunedMasks), cancellationToken);
                     roundFlowSeconds += decision.FlowSeconds;
                     if (decision.FlowDistance is { } d)
                     {
@@ -251,6 +252,8 @@ public sealed class IterativePruner
         }
         finally
         {
+            // Policies that hold tensors (ICP's probe set) free them; Initialize makes them anew on the next run.
+            (o.Stopping as IDisposable)?.Dispose();
             foreach (var name in snapshots.Keys.ToList())
             {
                 DisposeSnapshot(snapshots, name);

@@ -9,4 +9,6 @@ namespace Microsoft.ML.Pruning.Stopping;
 /// <param name="DenseValAccuracy">The dense network's validation accuracy.</param>
 /// <param name="TrainLoss">Mean training loss of this epoch.</param>
 /// <param name="Network">The pruned network being retrained.</param>
-public sealed record StoppingContext(int Round, int Epoch, double ValAccuracy, double DenseValAccuracy, double TrainLoss, PrunableNetwork Network);
+/// <param name="PrunedMasks">Per prunable layer (forward order), true where a weight is pruned; owned by the engine.</param>
+public sealed record StoppingContext(int Round, int Epoch, double ValAccuracy, double DenseValAccuracy, double TrainLoss, PrunableNetwork Network,
+    IReadOnlyList<TorchSharp.torch.Tensor>? PrunedMasks = null);

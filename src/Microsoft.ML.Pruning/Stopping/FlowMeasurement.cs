@@ -1,0 +1,25 @@
+namespace Microsoft.ML.Pruning.Stopping;
+
+/// <summary>The flows of a network on the probe set.</summary>
+/// <param name="Information">Information flow per consecutive pair of main-path prunable layers, or null if not measured.</param>
+/// <param name="Gradient">Gradient flow per prunable layer, or null if not measured.</param>
+/// <param name="Seconds">Wall time of the measurement.</param>
+public sealed record FlowMeasurement(IReadOnlyList<double>? Information, IReadOnlyList<double>? Gradient, double Seconds)
+{
+    /// <summary>Euclidean distance between two flow vectors of the same length.</summary>
+    public static double Distance(IReadOnlyList<double> a, IReadOnlyList<double> b)
+    {
+        if (a.Count != b.Count)
+        {
+            throw new ArgumentException($"Flow vectors differ in length ({a.Count} vs {b.Count}).");
+        }
+
+        double sum = 0;
+        for (int i = 0; i < a.Count; i++)
+        {
+            sum += (a[i] - b[i]) * (a[i] - b[i]);
+        }
+
+        return Math.Sqrt(sum);
+    }
+}
