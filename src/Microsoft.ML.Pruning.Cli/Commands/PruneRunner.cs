@@ -13,37 +13,9 @@ internal static class PruneRunner
     public static int Run(PruneSettings settings, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         var c = CultureInfo.InvariantCulture;
-        var split = Usage(() => DataSource.Load(settings.Data, new DataLoadOptions { Split = SplitFractions.Parse(settings.Split), Seed = settings.Seed }));
-        var architecture = Usage(() => NetworkArchitecture.Parse(settings.Architecture));
-        var definition = Usage(() => architecture.Define(split.Train.FeatureCount, split.Train.Shape, split.Train.ClassCount));
-        string outDir = Usage(() => PrepareOutputDirectory(settings.OutputDirectory));
-        var pruner = Usage(() =>
-        {
-            OptimizerOptions optimizer = settings.Optimizer == "sgd"
-                ? OptimizerOptions.Sgd(settings.LearningRate ?? 0.05)
-                : OptimizerOptions.Adam(settings.LearningRate ?? 1.2e-3);
-            var baseOptions = new IterativePrunerOptions
-            {
-                Rounds = settings.Rounds,
-                PretrainEpochs = settings.PretrainEpochs,
-                Scope = settings.Scope == "global" ? PruningScope.Global : PruningScope.Layerwise,
-                Training = new TrainingOptions { Optimizer = optimizer, BatchSize = settings.BatchSize },
-                Seed = settings.Seed,
-                CheckpointDirectory = outDir,
-                Resume = settings.Resume,
-            };
-            if (settings.Epochs <= 0)
-            {
-                throw new ArgumentOutOfRangeException("--epochs", settings.Epochs, $"--epochs must be positive (got {settings.Epochs}).");
-            }
-
-            if (!(settings.Rate > 0 && settings.Rate < 1))
-            {
-                throw new ArgumentOutOfRangeException("--rate", settings.Rate, $"--rate must be in (0, 1), the fraction of surviving weights removed per round (got {settings.Rate}).");
-            }
-
-            return new IterativePruner(PruningMethods.Apply(settings.Method, baseOptions, settings.Epochs, settings.Rate));
-        });
+        var setup = RunSetup.Prepare(settings);
+        var (split, architecture, definition, outDir) = (setup.Split, setup.Architecture, setup.Definition, setup.OutputDirectory);
+        var pruner = new IterativePruner(RunSetup.Options(settings, settings.Method, settings.Seed, outDir));
 
         var options = pruner.Options;
         if (!settings.Json)
@@ -89,38 +61,5 @@ internal static class PruneRunner
         }
 
         return ExitCodes.Success;
-    }
-
-    /// <summary>Creates the output folder and proves it writable before any training.</summary>
-    private static string PrepareOutputDirectory(string path)
-    {
-        string full = Path.GetFullPath(path);
-        try
-        {
-            Directory.CreateDirectory(full);
-            string probe = Path.Combine(full, $".write-test-{Guid.NewGuid():N}");
-            File.WriteAllText(probe, "");
-            File.Delete(probe);
-            return full;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ArgumentException($"--out '{path}' is not a writable folder: {e.Message}", e);
-        }
-    }
-
-    /// <summary>Turns an input problem (bad spec, missing or corrupt file) into a one-line usage error.</summary>
-    private static T Usage<T>(Func<T> f)
-    {
-        try
-        {
-            return f();
-        }
-        catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException)
-        {
-            // ArgumentException appends "(Parameter 'x')": noise on a command line.
-            string message = e is ArgumentException { ParamName: { } p } ? e.Message.Replace($" (Parameter '{p}')", "", StringComparison.Ordinal) : e.Message;
-            throw new CliUsageException(message, e);
-        }
     }
 }

@@ -12,6 +12,7 @@ internal sealed record PruneSettings
     public int PretrainEpochs { get; init; } = 10;
     public string Scope { get; init; } = "layerwise";
     public bool Resume { get; init; }
+    public double? Epsilon { get; init; }
     public long Seed { get; init; } = 1;
     public string OutputDirectory { get; init; } = "mlnet-prune-out";
     public bool Json { get; init; }

@@ -1,0 +1,99 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.ML.Pruning.Pruning;
+
+namespace Microsoft.ML.Pruning.Cli.Commands;
+
+/// <summary><c>mlnet-prune bench</c>: several methods × seeds on one data set and network, compared in one table.</summary>
+internal static class BenchCommand
+{
+    public static System.CommandLine.Command Create(TextWriter output, TextWriter error)
+    {
+        var common = new CommonOptions();
+        var methods = new Option<string>("--methods") { Description = "Comma-separated methods: " + CommonOptions.MethodList + ".", DefaultValueFactory = _ => "lth,imp-ar,icp-if" };
+        var seeds = new Option<int>("--seeds") { Description = "Runs per method, with seeds --seed, --seed+1, ...", DefaultValueFactory = _ => 1 };
+        var command = new System.CommandLine.Command("bench", "Run several pruning methods × seeds on one data set and network and write a comparison (bench.json, bench.md) to --out.");
+        common.AddTo(command);
+        command.Options.Add(methods);
+        command.Options.Add(seeds);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var settings = common.Read(parse);
+            var methodList = parse.GetValue(methods)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            int seedCount = parse.GetValue(seeds);
+            return await Task.Run(() => Run(settings, methodList, seedCount, output, error, cancellationToken), cancellationToken).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    private static int Run(PruneSettings settings, string[] methods, int seedCount, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var c = CultureInfo.InvariantCulture;
+        if (seedCount <= 0)
+        {
+            throw new CliUsageException($"--seeds must be positive (got {seedCount}).");
+        }
+
+        if (methods.Length == 0)
+        {
+            throw new CliUsageException("--methods names no method.");
+        }
+
+        var setup = RunSetup.Prepare(settings);
+        var seeds = Enumerable.Range(0, seedCount).Select(i => settings.Seed + i).ToList();
+        foreach (var m in methods)
+        {
+            RunSetup.Options(settings, m, settings.Seed, null); // every method name checked before any training
+        }
+
+        var progress = settings.Json ? null : new MethodProgress(error);
+        MethodComparison comparison;
+        try
+        {
+            comparison = MethodComparison.Run(setup.Definition, setup.Split, methods, seeds,
+                (m, s) => RunSetup.Options(settings, m, s, null), progress, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            error.WriteLine("mlnet-prune: cancelled.");
+            return ExitCodes.Cancelled;
+        }
+
+        comparison = comparison with { Data = settings.Data, Architecture = setup.Architecture.ToString() };
+        comparison.Save(setup.OutputDirectory);
+        if (settings.Json)
+        {
+            output.WriteLine(comparison.ToJson());
+        }
+        else
+        {
+            output.WriteLine("| method | sparsity | test acc (mean ± sd) | retraining epochs | wall s | flow overhead |");
+            output.WriteLine("|---|---:|---:|---:|---:|---:|");
+            foreach (var m in comparison.Methods)
+            {
+                output.WriteLine(string.Create(c, $"| {m.Method} | {m.Sparsity:P2} | {m.TestAccuracy * 100:F2} ± {m.TestAccuracySd * 100:F2} % | {m.RetrainingEpochs:F1} | {m.WallSeconds:F1} | {m.FlowOverhead:P1} |"));
+            }
+
+            output.WriteLine($"comparison: {Path.Combine(setup.OutputDirectory, "bench.md")}");
+        }
+
+        return ExitCodes.Success;
+    }
+
+    /// <summary>One line per finished epoch, tagged with method and seed.</summary>
+    private sealed class MethodProgress(TextWriter writer) : IProgress<(string Method, long Seed, PruningProgress Progress)>
+    {
+        public void Report((string Method, long Seed, PruningProgress Progress) value)
+        {
+            var p = value.Progress;
+            if (!p.EpochCompleted)
+            {
+                return;
+            }
+
+            string where = p.Phase == "round" ? $"round {p.Round}/{p.Rounds}" : p.Phase;
+            writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"[{value.Method} seed {value.Seed}] {where} epoch {p.Epoch}: sparsity {p.Sparsity:P1}, validation {p.ValAccuracy:P2}{(p.FlowDistance is { } f ? $", flow distance {f:F4}" : "")}"));
+        }
+    }
+}

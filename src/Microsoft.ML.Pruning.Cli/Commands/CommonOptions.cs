@@ -1,0 +1,60 @@
+using System.CommandLine;
+using Microsoft.ML.Pruning.Pruning;
+
+namespace Microsoft.ML.Pruning.Cli.Commands;
+
+/// <summary>The options <c>prune</c> and <c>bench</c> share (data, network, schedule, training, output).</summary>
+internal sealed class CommonOptions
+{
+    public Option<string> Data { get; } = new("--data") { Description = "Data spec: synthetic-digits, synthetic-shapes, idx:<images>,<labels>, mnist:<dir>, cifar10:<dir>, csv:<file>.", DefaultValueFactory = _ => "synthetic-digits" };
+    public Option<string> Arch { get; } = new("--arch") { Description = "Architecture: lenet300, mlp:<h1>,<h2>,.., lenet5, conv2, conv4, conv6, vgg11, vgg16, resnet20.", DefaultValueFactory = _ => "lenet300" };
+    public Option<int> Rounds { get; } = new("--rounds") { Description = "Pruning rounds; 0 trains the dense network only.", DefaultValueFactory = _ => 10 };
+    public Option<double> Rate { get; } = new("--rate") { Description = "Fraction of the surviving weights removed per round (fixed-rate methods).", DefaultValueFactory = _ => 0.2 };
+    public Option<int> Epochs { get; } = new("--epochs") { Description = "Retraining epochs per round (the limit for adaptive stopping: imp-ar, icp-*).", DefaultValueFactory = _ => 5 };
+    public Option<int> PretrainEpochs { get; } = new("--pretrain-epochs") { Description = "Epochs of dense training before the first round.", DefaultValueFactory = _ => 10 };
+    public Option<string> Scope { get; } = new("--scope") { Description = "Magnitude threshold per layer or over all layers: layerwise or global.", DefaultValueFactory = _ => "layerwise" };
+    public Option<double?> Epsilon { get; } = new("--epsilon") { Description = "ICP threshold of the flow distance (default 0.11 information flow, 0.5 gradient flow)." };
+    public Option<long> Seed { get; } = new("--seed") { Description = "Seed for initialisation, shuffling, probe sets and synthetic data.", DefaultValueFactory = _ => 1 };
+    public Option<string> Out { get; } = new("--out") { Description = "Output folder.", DefaultValueFactory = _ => "mlnet-prune-out" };
+    public Option<string> Format { get; } = new("--format") { Description = "What to print when done: text or json.", DefaultValueFactory = _ => "text" };
+    public Option<string> Split { get; } = new("--split") { Description = "Train,validation,test fractions for a single file pair, by index in file order.", DefaultValueFactory = _ => "0.7,0.1,0.2" };
+    public Option<string> Optimizer { get; } = new("--optimizer") { Description = "adam or sgd.", DefaultValueFactory = _ => "adam" };
+    public Option<double?> LearningRate { get; } = new("--lr") { Description = "Learning rate (default: 1.2e-3 for Adam, 0.05 for SGD)." };
+    public Option<int> BatchSize { get; } = new("--batch-size") { Description = "Training mini-batch size.", DefaultValueFactory = _ => 60 };
+
+    public CommonOptions()
+    {
+        Scope.AcceptOnlyFromAmong("layerwise", "global");
+        Format.AcceptOnlyFromAmong("text", "json");
+        Optimizer.AcceptOnlyFromAmong("adam", "sgd");
+    }
+
+    public void AddTo(System.CommandLine.Command command)
+    {
+        foreach (Option option in new Option[] { Data, Arch, Rounds, Rate, Epochs, PretrainEpochs, Scope, Epsilon, Seed, Out, Format, Split, Optimizer, LearningRate, BatchSize })
+        {
+            command.Options.Add(option);
+        }
+    }
+
+    public PruneSettings Read(ParseResult parse) => new()
+    {
+        Data = parse.GetValue(Data)!,
+        Architecture = parse.GetValue(Arch)!,
+        Rounds = parse.GetValue(Rounds),
+        Rate = parse.GetValue(Rate),
+        Epochs = parse.GetValue(Epochs),
+        PretrainEpochs = parse.GetValue(PretrainEpochs),
+        Scope = parse.GetValue(Scope)!,
+        Epsilon = parse.GetValue(Epsilon),
+        Seed = parse.GetValue(Seed),
+        OutputDirectory = parse.GetValue(Out)!,
+        Json = parse.GetValue(Format) == "json",
+        Split = parse.GetValue(Split)!,
+        Optimizer = parse.GetValue(Optimizer)!,
+        LearningRate = parse.GetValue(LearningRate),
+        BatchSize = parse.GetValue(BatchSize),
+    };
+
+    public static string MethodList => string.Join(", ", PruningMethods.Names);
+}

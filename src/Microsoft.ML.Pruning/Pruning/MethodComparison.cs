@@ -1,0 +1,145 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.ML.Pruning.Data;
+using Microsoft.ML.Pruning.Networks;
+
+namespace Microsoft.ML.Pruning.Pruning;
+
+/// <summary>
+/// Several pruning methods × seeds on one data set and network: every run's report, and per method the mean final
+/// sparsity, test accuracy (mean ± sd), epochs, wall time and flow overhead.
+/// </summary>
+public sealed record MethodComparison
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    /// <summary>The architecture's name.</summary>
+    public string Architecture { get; init; } = "";
+
+    /// <summary>A description of the data.</summary>
+    public string Data { get; init; } = "";
+
+    /// <summary>The seeds each method ran with.</summary>
+    public IReadOnlyList<long> Seeds { get; init; } = Array.Empty<long>();
+
+    /// <summary>One summary per method, in the order given.</summary>
+    public IReadOnlyList<MethodSummary> Methods { get; init; } = Array.Empty<MethodSummary>();
+
+    /// <summary>Every run's report, method by method, seed by seed.</summary>
+    public IReadOnlyList<PruningReport> Runs { get; init; } = Array.Empty<PruningReport>();
+
+    /// <summary>
+    /// Runs every method with every seed. <paramref name="optionsFor"/> gives the options of one (method, seed) run:
+    /// it must make a new stopping policy each call (see <see cref="PruningMethods.Apply"/>).
+    /// </summary>
+    /// <param name="definition">The network.</param>
+    /// <param name="data">The data, the same for every run.</param>
+    /// <param name="methods">Method names, as shown in the comparison.</param>
+    /// <param name="seeds">Seeds; each method runs once per seed.</param>
+    /// <param name="optionsFor">Options for a (method, seed) pair.</param>
+    /// <param name="progress">Receives each run's progress, tagged with its method and seed.</param>
+    /// <param name="cancellationToken">Stops within one batch.</param>
+    public static MethodComparison Run(NetworkDefinition definition, DataSplit data, IReadOnlyList<string> methods, IReadOnlyList<long> seeds,
+        Func<string, long, IterativePrunerOptions> optionsFor, IProgress<(string Method, long Seed, PruningProgress Progress)>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(optionsFor);
+        if (methods.Count == 0 || seeds.Count == 0)
+        {
+            throw new ArgumentException("A comparison needs at least one method and one seed.");
+        }
+
+        // Options first, so a bad method name fails before any training.
+        var plan = methods.SelectMany(m => seeds.Select(s => (Method: m, Seed: s, Options: optionsFor(m, s)))).ToList();
+        var runs = new List<PruningReport>();
+        foreach (var (method, seed, options) in plan)
+        {
+            var forward = progress is null ? null : new Relay(p => progress.Report((method, seed, p)));
+            using var result = new IterativePruner(options).Run(definition, data, forward, cancellationToken);
+            runs.Add(result.Report with { Method = method });
+        }
+
+        return new MethodComparison
+        {
+            Architecture = definition.Name,
+            Data = data.Train.Name,
+            Seeds = seeds.ToList(),
+            Runs = runs,
+            Methods = methods.Select(m => Summarise(m, runs.Where(r => r.Method == m).ToList())).ToList(),
+        };
+    }
+
+    private static MethodSummary Summarise(string method, List<PruningReport> runs)
+    {
+        double Mean(Func<PruningReport, double> f) => runs.Average(f);
+        var test = runs.Select(r => r.Final!.TestAccuracy).ToList();
+        double mean = test.Average();
+        double sd = test.Count > 1 ? Math.Sqrt(test.Sum(t => (t - mean) * (t - mean)) / (test.Count - 1)) : 0;
+        return new MethodSummary
+        {
+            Method = method,
+            Runs = runs.Count,
+            Sparsity = Mean(r => r.Final!.Sparsity),
+            TestAccuracy = mean,
+            TestAccuracySd = sd,
+            DenseTestAccuracy = Mean(r => r.Dense!.TestAccuracy),
+            RetrainingEpochs = Mean(r => r.TotalEpochs - r.Dense!.Epochs),
+            TotalEpochs = Mean(r => r.TotalEpochs),
+            WallSeconds = Mean(r => r.TotalWallSeconds),
+            FlowSeconds = Mean(r => r.TotalFlowSeconds),
+        };
+    }
+
+    /// <summary>Indented camelCase JSON.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    /// <summary>A Markdown table, one row per method, then one row per run.</summary>
+    public string ToMarkdown()
+    {
+        var c = CultureInfo.InvariantCulture;
+        var md = new StringBuilder();
+        md.AppendLine(c, $"# Method comparison: {Architecture} on {Data}");
+        md.AppendLine();
+        md.AppendLine(c, $"Seeds: {string.Join(", ", Seeds)}.");
+        md.AppendLine();
+        md.AppendLine("| method | runs | final sparsity | test acc (mean ± sd) | dense test acc | retraining epochs | total epochs | wall s | flow s | flow overhead |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var m in Methods)
+        {
+            md.AppendLine(c, $"| {m.Method} | {m.Runs} | {m.Sparsity:P2} | {m.TestAccuracy * 100:F2} ± {m.TestAccuracySd * 100:F2} % | {m.DenseTestAccuracy:P2} | {m.RetrainingEpochs:F1} | {m.TotalEpochs:F1} | {m.WallSeconds:F1} | {m.FlowSeconds:F2} | {m.FlowOverhead:P1} |");
+        }
+
+        md.AppendLine();
+        md.AppendLine("| method | seed | final sparsity | test acc | retraining epochs | epochs per round | stop reasons |");
+        md.AppendLine("|---|---:|---:|---:|---:|---|---|");
+        foreach (var r in Runs)
+        {
+            var reasons = r.Rounds.GroupBy(x => x.StopReason).Select(g => $"{g.Key} ×{g.Count()}");
+            md.AppendLine(c, $"| {r.Method} | {r.Seed} | {r.Final!.Sparsity:P2} | {r.Final.TestAccuracy:P2} | {r.TotalEpochs - r.Dense!.Epochs} | {string.Join(" ", r.Rounds.Select(x => x.Epochs))} | {string.Join(", ", reasons)} |");
+        }
+
+        return md.ToString();
+    }
+
+    /// <summary>Writes <c>bench.json</c> and <c>bench.md</c> into <paramref name="directory"/>, atomically.</summary>
+    public void Save(string directory)
+    {
+        IO.AtomicFile.WriteAllText(Path.Combine(directory, "bench.json"), ToJson());
+        IO.AtomicFile.WriteAllText(Path.Combine(directory, "bench.md"), ToMarkdown());
+    }
+
+    private sealed class Relay(Action<PruningProgress> report) : IProgress<PruningProgress>
+    {
+        public void Report(PruningProgress value) => report(value);
+    }
+}
