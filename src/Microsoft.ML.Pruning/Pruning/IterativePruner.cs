@@ -41,6 +41,7 @@ public sealed class IterativePruner
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(data);
         CheckData(definition, data);
+        CheckOverrides(definition);
         var o = Options;
         var clock = Stopwatch.StartNew();
 
@@ -314,6 +315,21 @@ public sealed class IterativePruner
             if (set.ClassCount > definition.ClassCount)
             {
                 throw new ArgumentException($"The {part} data has {set.ClassCount} classes but network '{definition.Name}' has {definition.ClassCount} outputs.", nameof(data));
+            }
+        }
+    }
+
+    /// <summary>Refuses, before any training, overrides that name a layer the network does not have.</summary>
+    private void CheckOverrides(NetworkDefinition definition)
+    {
+        var names = definition.PrunableLayers.Select(l => l.Name).ToList();
+        foreach (var o in Options.Overrides)
+        {
+            if (!names.Contains(o.LayerName))
+            {
+                throw new ArgumentException(
+                    $"Pruning override names layer '{o.LayerName}', which is not a prunable layer of '{definition.Name}'. Prunable layers: {string.Join(", ", names)}.",
+                    nameof(IterativePrunerOptions.Overrides));
             }
         }
     }

@@ -84,6 +84,20 @@ public sealed record IterativePrunerOptions
         ArgumentNullException.ThrowIfNull(Training, nameof(Training));
         ArgumentNullException.ThrowIfNull(Overrides, nameof(Overrides));
         Training.Validate();
+        foreach (var o in Overrides)
+        {
+            if (o is null)
+            {
+                throw new ArgumentException("Overrides holds a null entry.", nameof(Overrides));
+            }
+
+            if (!o.Exclude && !(o.RateFactor > 0 && o.RateFactor <= 1))
+            {
+                throw new ArgumentOutOfRangeException(nameof(Overrides), o.RateFactor,
+                    $"The rate factor of layer '{o.LayerName}' must be in (0, 1]; exclude the layer to leave it unpruned.");
+            }
+        }
+
         if (Rewind.Kind == RewindKind.Epoch && Rewind.Epoch > PretrainEpochs)
         {
             throw new ArgumentOutOfRangeException(nameof(Rewind), Rewind.Epoch, $"Rewinding to epoch {Rewind.Epoch} needs at least that many pre-training epochs (PretrainEpochs is {PretrainEpochs}).");
