@@ -68,6 +68,7 @@ public sealed class IterativePruner
             double priorSeconds = 0, flowSeconds = 0;
             string checkpointPath = o.CheckpointDirectory is null ? "" : PruningCheckpoint.PathIn(o.CheckpointDirectory);
             string networkId = NetworkFingerprint(definition);
+            byte[]? resumedRngState = null;
             if (o.Resume && File.Exists(checkpointPath))
             {
                 using var checkpoint = PruningCheckpoint.Load(checkpointPath, networkId, definition.Name, o.Fingerprint());
@@ -88,11 +89,7 @@ public sealed class IterativePruner
                 }
 
                 trainer.EpochsTrained = checkpoint.TrainerEpochs;
-                using (var rng = torch.tensor(checkpoint.RngState, dtype: ScalarType.Byte))
-                {
-                    torch.random.set_rng_state(rng);
-                }
-
+                resumedRngState = checkpoint.RngState;
                 rows.AddRange(checkpoint.Report.Rounds);
                 dense = checkpoint.Report.Dense!;
                 totalEpochs = checkpoint.Report.TotalEpochs;
@@ -121,8 +118,6 @@ public sealed class IterativePruner
                 {
                     snapshots["rewind"] = network.SnapshotState();
                 }
-
-                SaveCheckpoint();
             }
 
             // The policy sees the dense network, whatever state a resumed run is in.
@@ -131,6 +126,18 @@ public sealed class IterativePruner
                 network.LoadState(snapshots["dense"]);
                 o.Stopping.Initialize(new DenseReference(network, data.Train, dense.ValAccuracy, o.Seed), cancellationToken);
                 network.LoadState(current.Value);
+            }
+
+            // A checkpoint's generator state is the one the next round starts from, so it is taken (and restored) after
+            // the policy's Initialize, which may draw random numbers too: a resumed run then replays the same draws.
+            if (resumedRngState is not null)
+            {
+                using var rng = torch.tensor(resumedRngState, dtype: ScalarType.Byte);
+                torch.random.set_rng_state(rng);
+            }
+            else
+            {
+                SaveCheckpoint();
             }
 
             for (int round = rows.Count + 1; round <= o.Rounds; round++)
@@ -334,7 +341,8 @@ public sealed class IterativePruner
         }
     }
 
-    private static string NetworkFingerprint(NetworkDefinition definition)
+    /// <summary>Identifies a network's layer table in checkpoints: a checkpoint is only resumed on the same network.</summary>
+    internal static string NetworkFingerprint(NetworkDefinition definition)
     {
         string text = $"{definition.Name}|{definition.InputFeatures}|{definition.InputShape}|{definition.ClassCount}|{definition.Describe()}";
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
