@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.ML.Pruning.Stopping;
 using Microsoft.ML.Pruning.Training;
 
@@ -110,7 +111,20 @@ public sealed record IterativePrunerOptions
     }
 
     /// <summary>The options that decide a run's results; a checkpoint is only resumed under the same ones.</summary>
-    internal string Fingerprint() =>
-        string.Join("|", Method, Rate, Scope, string.Join(";", Overrides), OutputLayerRateFactor, Rewind, PretrainEpochs,
-            Training.Optimizer, Training.Schedule, Training.BatchSize, Stopping.Name, Seed);
+    /// <remarks>Written with the invariant culture (numbers inside the options' <c>ToString</c> too), so a checkpoint
+    /// resumes under another culture.</remarks>
+    internal string Fingerprint()
+    {
+        var culture = CultureInfo.CurrentCulture;
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+        try
+        {
+            return string.Join("|", Method, Rate, Scope, string.Join(";", Overrides), OutputLayerRateFactor, Rewind, PretrainEpochs,
+                Training.Optimizer, Training.Schedule, Training.BatchSize, Stopping.Name, Seed);
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = culture;
+        }
+    }
 }

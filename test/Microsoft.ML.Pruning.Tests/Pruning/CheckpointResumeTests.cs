@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.ML.Pruning.Native;
 using Microsoft.ML.Pruning.Networks;
 using Microsoft.ML.Pruning.Pruning;
@@ -76,6 +77,38 @@ public sealed class CheckpointResumeTests
         Assert.Equal(MaskBits(uninterrupted.Masks), MaskBits(resumed.Masks));
         Assert.Equal(StateBytes(uninterrupted.Network), StateBytes(resumed.Network));
         Assert.Equal(WithoutTimings(uninterrupted.Report), WithoutTimings(resumed.Report));
+    }
+
+    [Fact]
+    public void CheckpointWrittenUnderOneCultureResumesUnderAnother()
+    {
+        // The options fingerprint holds rates and learning rates: "0.2" must not become "0,2" under a German culture.
+        using var dir = new TempDirectory();
+        var options = FastOptions() with { CheckpointDirectory = dir.Path };
+        var culture = CultureInfo.CurrentCulture;
+        try
+        {
+            CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("de-DE");
+            Assert.Equal("0,2", 0.2.ToString(CultureInfo.CurrentCulture)); // the culture does differ here
+            using (Run(options with { Rounds = 1 }))
+            {
+            }
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = culture;
+        }
+
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+        try
+        {
+            using var resumed = Run(options with { Resume = true });
+            Assert.Equal(2, resumed.Report.Rounds.Count);
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = culture;
+        }
     }
 
     [Fact]
