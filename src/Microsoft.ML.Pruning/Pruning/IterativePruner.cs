@@ -41,6 +41,7 @@ public sealed class IterativePruner
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(data);
         CheckData(definition, data);
+        CheckOverrides(definition);
         var o = Options;
         var clock = Stopwatch.StartNew();
 
@@ -67,6 +68,7 @@ public sealed class IterativePruner
             double priorSeconds = 0, flowSeconds = 0;
             string checkpointPath = o.CheckpointDirectory is null ? "" : PruningCheckpoint.PathIn(o.CheckpointDirectory);
             string networkId = NetworkFingerprint(definition);
+            byte[]? resumedRngState = null;
             if (o.Resume && File.Exists(checkpointPath))
             {
                 using var checkpoint = PruningCheckpoint.Load(checkpointPath, networkId, definition.Name, o.Fingerprint());
@@ -87,11 +89,7 @@ public sealed class IterativePruner
                 }
 
                 trainer.EpochsTrained = checkpoint.TrainerEpochs;
-                using (var rng = torch.tensor(checkpoint.RngState, dtype: ScalarType.Byte))
-                {
-                    torch.random.set_rng_state(rng);
-                }
-
+                resumedRngState = checkpoint.RngState;
                 rows.AddRange(checkpoint.Report.Rounds);
                 dense = checkpoint.Report.Dense!;
                 totalEpochs = checkpoint.Report.TotalEpochs;
@@ -120,8 +118,6 @@ public sealed class IterativePruner
                 {
                     snapshots["rewind"] = network.SnapshotState();
                 }
-
-                SaveCheckpoint();
             }
 
             // The policy sees the dense network, whatever state a resumed run is in.
@@ -130,6 +126,18 @@ public sealed class IterativePruner
                 network.LoadState(snapshots["dense"]);
                 o.Stopping.Initialize(new DenseReference(network, data.Train, dense.ValAccuracy, o.Seed), cancellationToken);
                 network.LoadState(current.Value);
+            }
+
+            // A checkpoint's generator state is the one the next round starts from, so it is taken (and restored) after
+            // the policy's Initialize, which may draw random numbers too: a resumed run then replays the same draws.
+            if (resumedRngState is not null)
+            {
+                using var rng = torch.tensor(resumedRngState, dtype: ScalarType.Byte);
+                torch.random.set_rng_state(rng);
+            }
+            else
+            {
+                SaveCheckpoint();
             }
 
             for (int round = rows.Count + 1; round <= o.Rounds; round++)
@@ -321,7 +329,23 @@ public sealed class IterativePruner
         }
     }
 
-    private static string NetworkFingerprint(NetworkDefinition definition)
+    /// <summary>Refuses, before any training, overrides that name a layer the network does not have.</summary>
+    private void CheckOverrides(NetworkDefinition definition)
+    {
+        var names = definition.PrunableLayers.Select(l => l.Name).ToList();
+        foreach (var o in Options.Overrides)
+        {
+            if (!names.Contains(o.LayerName))
+            {
+                throw new ArgumentException(
+                    $"Pruning override names layer '{o.LayerName}', which is not a prunable layer of '{definition.Name}'. Prunable layers: {string.Join(", ", names)}.",
+                    nameof(IterativePrunerOptions.Overrides));
+            }
+        }
+    }
+
+    /// <summary>Identifies a network's layer table in checkpoints: a checkpoint is only resumed on the same network.</summary>
+    internal static string NetworkFingerprint(NetworkDefinition definition)
     {
         string text = $"{definition.Name}|{definition.InputFeatures}|{definition.InputShape}|{definition.ClassCount}|{definition.Describe()}";
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)));

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.ML.Pruning.Stopping;
 using Microsoft.ML.Pruning.Training;
 
@@ -85,6 +86,20 @@ public sealed record IterativePrunerOptions
         ArgumentNullException.ThrowIfNull(Training, nameof(Training));
         ArgumentNullException.ThrowIfNull(Overrides, nameof(Overrides));
         Training.Validate();
+        foreach (var o in Overrides)
+        {
+            if (o is null)
+            {
+                throw new ArgumentException("Overrides holds a null entry.", nameof(Overrides));
+            }
+
+            if (!o.Exclude && !(o.RateFactor > 0 && o.RateFactor <= 1))
+            {
+                throw new ArgumentOutOfRangeException(nameof(Overrides), o.RateFactor,
+                    $"The rate factor of layer '{o.LayerName}' must be in (0, 1]; exclude the layer to leave it unpruned.");
+            }
+        }
+
         if (Rewind.Kind == RewindKind.Epoch && Rewind.Epoch > PretrainEpochs)
         {
             throw new ArgumentOutOfRangeException(nameof(Rewind), Rewind.Epoch, $"Rewinding to epoch {Rewind.Epoch} needs at least that many pre-training epochs (PretrainEpochs is {PretrainEpochs}).");
@@ -97,7 +112,20 @@ public sealed record IterativePrunerOptions
     }
 
     /// <summary>The options that decide a run's results; a checkpoint is only resumed under the same ones.</summary>
-    internal string Fingerprint() =>
-        string.Join("|", Method, Rate, Scope, string.Join(";", Overrides), OutputLayerRateFactor, Rewind, PretrainEpochs,
-            Training.Optimizer, Training.Schedule, Training.BatchSize, Stopping.Name, Seed);
+    /// <remarks>Written with the invariant culture (numbers inside the options' <c>ToString</c> too), so a checkpoint
+    /// resumes under another culture.</remarks>
+    internal string Fingerprint()
+    {
+        var culture = CultureInfo.CurrentCulture;
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+        try
+        {
+            return string.Join("|", Method, Rate, Scope, string.Join(";", Overrides), OutputLayerRateFactor, Rewind, PretrainEpochs,
+                Training.Optimizer, Training.Schedule, Training.BatchSize, Stopping.Name, Seed);
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = culture;
+        }
+    }
 }

@@ -28,12 +28,13 @@ public static class MagnitudePruner
             if (!masks.Masks.Any(m => m.Name == o.LayerName))
             {
                 throw new ArgumentException(
-                    $"Pruning override names layer '{o.LayerName}', which is not a prunable layer of '{masks.Network.Definition.Name}'. Prunable layers: {string.Join(", ", masks.Masks.Select(m => m.Name))}.");
+                    $"Pruning override names layer '{o.LayerName}', which is not a prunable layer of '{masks.Network.Definition.Name}'. Prunable layers: {string.Join(", ", masks.Masks.Select(m => m.Name))}.",
+                    nameof(overrides));
             }
 
-            if (!o.Exclude && !(o.RateFactor > 0 && o.RateFactor <= 1 / 0.999))
+            if (!o.Exclude && !(o.RateFactor > 0 && o.RateFactor <= 1))
             {
-                throw new ArgumentOutOfRangeException(nameof(overrides), o.RateFactor, $"The rate factor of layer '{o.LayerName}' must be positive.");
+                throw new ArgumentOutOfRangeException(nameof(overrides), o.RateFactor, $"The rate factor of layer '{o.LayerName}' must be in (0, 1]; exclude the layer to leave it unpruned.");
             }
         }
 

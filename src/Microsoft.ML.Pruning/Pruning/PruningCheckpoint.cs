@@ -76,8 +76,9 @@ internal sealed class PruningCheckpoint : IDisposable
                             w.Write(d);
                         }
 
-                        using var cpu = t.cpu().contiguous();
-                        WriteBytes(w, cpu.bytes.ToArray());
+                        // cpu() and contiguous() each make a new tensor handle: both must go with the scope.
+                        using var scope = torch.NewDisposeScope();
+                        WriteBytes(w, t.cpu().contiguous().bytes.ToArray());
                     }
                 }
             }

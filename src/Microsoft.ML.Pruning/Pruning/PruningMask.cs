@@ -68,7 +68,12 @@ public sealed class PruningMask : IDisposable
     /// <summary>The mask as bits, one per weight in row-major order (1 = pruned).</summary>
     public byte[] ToBits()
     {
-        var flags = _pruned.cpu().flatten().data<bool>().ToArray();
+        bool[] flags;
+        using (torch.NewDisposeScope())
+        {
+            flags = _pruned.cpu().flatten().data<bool>().ToArray();
+        }
+
         var bits = new byte[(flags.Length + 7) / 8];
         for (int i = 0; i < flags.Length; i++)
         {

@@ -1,0 +1,130 @@
+using Microsoft.ML.Pruning.Native;
+using Microsoft.ML.Pruning.Networks;
+using Microsoft.ML.Pruning.Pruning;
+using Microsoft.ML.Pruning.Stopping;
+using Microsoft.ML.Pruning.Tests.Infrastructure;
+using static Microsoft.ML.Pruning.Tests.Pruning.PruningTestKit;
+
+namespace Microsoft.ML.Pruning.Tests.Pruning;
+
+/// <summary>
+/// Resuming refuses, with an <see cref="InvalidDataException"/> that names the file and says why, a checkpoint of
+/// another network, a corrupt or truncated one, and one written with other options — before any training, and
+/// without touching the file.
+/// </summary>
+public sealed class CheckpointRefusalTests : IClassFixture<CheckpointRefusalTests.OneRoundCheckpoint>
+{
+    private readonly OneRoundCheckpoint _checkpoint;
+
+    public CheckpointRefusalTests(OneRoundCheckpoint checkpoint)
+    {
+        TorchSharpNativeLoader.EnsureLoaded();
+        _checkpoint = checkpoint;
+    }
+
+    [Fact]
+    public void CheckpointOfAnotherNetworkIsRefused()
+    {
+        var e = Refused(FastOptions(), DigitMlp(24), bytes => bytes);
+
+        Assert.Contains("different network", e.Message);
+    }
+
+    [Fact]
+    public void FlippedByteIsRefused()
+    {
+        var e = Refused(FastOptions(), DigitMlp(16), bytes =>
+        {
+            bytes[bytes.Length / 2] ^= 0x10;
+            return bytes;
+        });
+
+        Assert.Contains("corrupt", e.Message);
+    }
+
+    [Theory]
+    [InlineData(0.5)]
+    [InlineData(0.999)]
+    public void TruncatedCheckpointIsRefused(double keep)
+    {
+        var e = Refused(FastOptions(), DigitMlp(16), bytes => bytes[..(int)(bytes.Length * keep)]);
+
+        Assert.Contains("corrupt", e.Message);
+    }
+
+    [Fact]
+    public void FileThatIsNoCheckpointIsRefused()
+    {
+        var e = Refused(FastOptions(), DigitMlp(16), _ => "not a checkpoint at all, just some text"u8.ToArray());
+
+        Assert.Contains("not a pruning checkpoint", e.Message);
+    }
+
+    [Theory]
+    [InlineData("seed")]
+    [InlineData("rate")]
+    [InlineData("rewind")]
+    [InlineData("stopping")]
+    public void CheckpointWithOtherOptionsIsRefused(string option)
+    {
+        var options = FastOptions();
+        options = option switch
+        {
+            "seed" => options with { Seed = options.Seed + 1 },
+            "rate" => options with { Rate = PruningRate.Fixed(0.3) },
+            "rewind" => options with { Rewind = RewindPoint.Dense },
+            _ => options with { Stopping = StoppingPolicy.FixedEpochs(2) },
+        };
+
+        var e = Refused(options, DigitMlp(16), bytes => bytes);
+
+        Assert.Contains("other run options", e.Message);
+    }
+
+    [Fact]
+    public void SameNetworkAndOptionsAreAccepted()
+    {
+        // The control for the refusals above: the untouched checkpoint with the same options resumes.
+        using var dir = new TempDirectory();
+        File.WriteAllBytes(PruningCheckpoint.PathIn(dir.Path), _checkpoint.Bytes);
+        var phases = new List<string>();
+
+        using var result = Run(FastOptions() with { CheckpointDirectory = dir.Path, Resume = true }, DigitMlp(16), p => phases.Add(p.Phase));
+
+        Assert.DoesNotContain("dense", phases);
+        Assert.Equal(2, result.Report.Rounds.Count);
+    }
+
+    /// <summary>Writes a (possibly altered) copy of the checkpoint, resumes from it, and returns the refusal.</summary>
+    private InvalidDataException Refused(IterativePrunerOptions options, NetworkDefinition definition, Func<byte[], byte[]> alter)
+    {
+        using var dir = new TempDirectory();
+        string path = PruningCheckpoint.PathIn(dir.Path);
+        byte[] written = alter(_checkpoint.Bytes.ToArray());
+        File.WriteAllBytes(path, written);
+        int reports = 0;
+
+        var e = Assert.Throws<InvalidDataException>(() => Run(options with { CheckpointDirectory = dir.Path, Resume = true }, definition, _ => reports++));
+
+        Assert.Contains(path, e.Message);
+        Assert.Equal(0, reports); // refused before any training
+        Assert.Equal(written, File.ReadAllBytes(path));
+        return e;
+    }
+
+    /// <summary>The checkpoint of a one-round run of <see cref="PruningTestKit.FastOptions"/> on a 16-unit MLP.</summary>
+    public sealed class OneRoundCheckpoint
+    {
+        public OneRoundCheckpoint()
+        {
+            using var dir = new TempDirectory();
+            using (Run(FastOptions() with { Rounds = 1, CheckpointDirectory = dir.Path }))
+            {
+            }
+
+            Bytes = File.ReadAllBytes(PruningCheckpoint.PathIn(dir.Path));
+        }
+
+        public byte[] Bytes { get; }
+    }
+}
