@@ -30,7 +30,8 @@ public sealed record RoundResult
     /// <summary>Wall time spent computing flow metrics this round (0 for policies that use none).</summary>
     public double FlowSeconds { get; init; }
 
-    /// <summary>The last flow distance measured this round, or null for policies that use none.</summary>
+    /// <summary>The last flow distance measured this round, or null for policies that use none (written as null: it is part of the report contract).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.Never)]
     public double? FlowDistance { get; init; }
 
     /// <summary>Flow distance after each retraining epoch at which it was measured (empty for policies that use none).</summary>
