@@ -1,0 +1,22 @@
+namespace Microsoft.ML.Pruning.Onnx;
+
+/// <summary>Options of <see cref="OnnxExporter"/>: how weights are stored and which metadata the file carries.</summary>
+public sealed record OnnxExportOptions
+{
+    private static readonly IReadOnlyDictionary<string, string> NoMetadata = new Dictionary<string, string>();
+
+    /// <summary>How prunable weights are stored; <see cref="OnnxStorage.Dense"/> by default (readable by every ONNX tool).</summary>
+    public OnnxStorage Storage { get; init; } = OnnxStorage.Dense;
+
+    /// <summary>
+    /// Key/value pairs written to the model's <c>metadata_props</c> (ONNX Runtime: <c>ModelMetadata.CustomMetadataMap</c>).
+    /// Empty by default; <see cref="OnnxExporter.MetadataFrom"/> makes the pruning run's figures.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; init; } = NoMetadata;
+
+    /// <summary>A human-readable description stored as the model's <c>doc_string</c>; when null, the network's layer summary.</summary>
+    public string? Description { get; init; }
+
+    /// <summary>The model's <c>model_version</c> (an integer the producer may bump on each export); 1 by default.</summary>
+    public long ModelVersion { get; init; } = 1;
+}
