@@ -11,14 +11,17 @@ internal static class PruneCommand
         var common = new CommonOptions();
         var method = new Option<string>("--method") { Description = "Pruning method: " + CommonOptions.MethodList + ".", DefaultValueFactory = _ => "lth" };
         var resume = new Option<bool>("--resume") { Description = "Continue an interrupted run from the checkpoint in --out." };
+        var storage = new Option<string>("--storage") { Description = "How model.onnx stores pruned weights: dense, sparse, or auto (sparse where smaller).", DefaultValueFactory = _ => "auto" };
+        storage.AcceptOnlyFromAmong("dense", "sparse", "auto");
         var command = new System.CommandLine.Command("prune",
-            "Train and iteratively prune a network, writing report.json, report.md and a checkpoint to --out. With no options: lottery-ticket pruning of LeNet-300-100 on the built-in synthetic digits.");
+            "Train and iteratively prune a network, writing model.onnx, report.json, report.md and a checkpoint to --out. With no options: lottery-ticket pruning of LeNet-300-100 on the built-in synthetic digits.");
         common.AddTo(command);
         command.Options.Add(method);
         command.Options.Add(resume);
+        command.Options.Add(storage);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var settings = common.Read(parse) with { Method = parse.GetValue(method)!, Resume = parse.GetValue(resume) };
+            var settings = common.Read(parse) with { Method = parse.GetValue(method)!, Resume = parse.GetValue(resume), Storage = parse.GetValue(storage)! };
             return await Task.Run(() => PruneRunner.Run(settings, output, error, cancellationToken), cancellationToken).ConfigureAwait(false);
         });
         return command;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML.Pruning.Data;
 using Microsoft.ML.Pruning.Networks;
+using Microsoft.ML.Pruning.Onnx;
 using Microsoft.ML.Pruning.Pruning;
 using Microsoft.ML.Pruning.Training;
 
@@ -44,6 +45,10 @@ internal static class PruneRunner
         using (result)
         {
             var report = result.Report with { Data = settings.Data, Architecture = architecture.ToString() };
+            string modelPath = Path.Combine(outDir, "model.onnx");
+            var storage = Enum.Parse<OnnxStorage>(settings.Storage, ignoreCase: true);
+            OnnxExporter.Save(result.Network, modelPath, new OnnxExportOptions { Storage = storage, Metadata = OnnxExporter.MetadataFrom(report, result.Masks) });
+            report = report with { Onnx = new OnnxExportInfo(modelPath, new FileInfo(modelPath).Length, settings.Storage.ToLowerInvariant()) };
             string json = report.ToJson();
             report.Save(outDir);
             if (settings.Json)
@@ -56,6 +61,7 @@ internal static class PruneRunner
                 var f = report.Final!;
                 output.WriteLine(string.Create(c, $"dense {architecture}: validation {d.ValAccuracy:P2}, test {d.TestAccuracy:P2}"));
                 output.WriteLine(string.Create(c, $"{report.Method} after {report.Rounds.Count} rounds: sparsity {f.Sparsity:P1}, validation {f.ValAccuracy:P2}, test {f.TestAccuracy:P2}; {report.TotalEpochs} epochs in {report.TotalWallSeconds:F1} s"));
+                output.WriteLine(string.Create(c, $"model: {modelPath} ({report.Onnx!.Bytes:N0} bytes, {report.Onnx.Storage} storage)"));
                 output.WriteLine(string.Create(c, $"report: {Path.Combine(outDir, "report.md")}"));
             }
         }

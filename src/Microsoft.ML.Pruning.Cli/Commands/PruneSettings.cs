@@ -13,6 +13,7 @@ internal sealed record PruneSettings
     public string Scope { get; init; } = "layerwise";
     public bool Resume { get; init; }
     public double? Epsilon { get; init; }
+    public string Storage { get; init; } = "auto";
     public long Seed { get; init; } = 1;
     public string OutputDirectory { get; init; } = "mlnet-prune-out";
     public bool Json { get; init; }

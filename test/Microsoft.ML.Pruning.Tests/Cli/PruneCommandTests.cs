@@ -29,6 +29,8 @@ public sealed class PruneCommandTests
         Assert.True(report.GetProperty("dense").GetProperty("testAccuracy").GetDouble() > 0.5);
         Assert.True(File.Exists(dir.File("report.md")));
         Assert.True(File.Exists(dir.File("checkpoint.bin")));
+        Assert.True(File.Exists(dir.File("model.onnx")));
+        Assert.Equal(new FileInfo(dir.File("model.onnx")).Length, report.GetProperty("onnx").GetProperty("bytes").GetInt64());
         Assert.Empty(Directory.GetFiles(dir.Path, "*.tmp"));
     }
 

@@ -1,0 +1,169 @@
+using Microsoft.ML.Pruning.Data;
+using Microsoft.ML.Pruning.Networks;
+using Microsoft.ML.Pruning.Onnx;
+using Microsoft.ML.Pruning.Pruning;
+using Microsoft.ML.Pruning.Stopping;
+using Microsoft.ML.Pruning.Training;
+
+namespace Microsoft.ML.Pruning.MLNet;
+
+/// <summary>
+/// Options of <c>mlContext.Transforms.PruneIterative(...)</c>: which network to train and prune, how, on which
+/// columns, and where the results go. Defaults: LeNet-300-100, 10 rounds of 20%, rewinding to the dense weights,
+/// ICP on information flow (at most <see cref="EpochsPerRound"/> epochs a round), Adam 1.2e-3, batch 60.
+/// </summary>
+public sealed class IterativePruningOptions
+{
+    /// <summary>The label column: a key type (use <c>MapValueToKey</c> first). Default "Label".</summary>
+    public string LabelColumnName { get; set; } = "Label";
+
+    /// <summary>The feature column: a known-size vector of <see cref="float"/>. Default "Features".</summary>
+    public string FeatureColumnName { get; set; } = "Features";
+
+    /// <summary>The network. Default <see cref="NetworkArchitecture.LeNet300"/>.</summary>
+    public NetworkArchitecture Architecture { get; set; } = NetworkArchitecture.LeNet300();
+
+    /// <summary>How a feature vector unfolds into an image (C, H, W); required by convolutional architectures.</summary>
+    public ImageShape? InputShape { get; set; }
+
+    /// <summary>Pruning rounds; 0 trains the dense network only. Default 10.</summary>
+    public int Rounds { get; set; } = 10;
+
+    /// <summary>Fraction of the surviving weights removed per round, in (0, 1). Default 0.2. Ignored when <see cref="Rate"/> is set.</summary>
+    public double RatePerRound { get; set; } = 0.2;
+
+    /// <summary>A pruning rate other than a fixed fraction (e.g. <see cref="PruningRate.PqIndex"/>); null for <see cref="RatePerRound"/>.</summary>
+    public PruningRate? Rate { get; set; }
+
+    /// <summary>Layerwise or global magnitude threshold. Default layerwise.</summary>
+    public PruningScope Scope { get; set; } = PruningScope.Layerwise;
+
+    /// <summary>Where surviving weights go back to after each pruning step. Default: the dense weights.</summary>
+    public RewindPoint Rewind { get; set; } = RewindPoint.Dense;
+
+    /// <summary>The optimizer. Default Adam, learning rate 1.2e-3.</summary>
+    public OptimizerOptions Optimizer { get; set; } = OptimizerOptions.Adam();
+
+    /// <summary>Training mini-batch size. Default 60.</summary>
+    public int BatchSize { get; set; } = 60;
+
+    /// <summary>Dense training epochs before the first round. Default 10.</summary>
+    public int PretrainEpochs { get; set; } = 10;
+
+    /// <summary>Retraining epochs per round: the schedule of fixed policies, the limit of adaptive ones. Default 10.</summary>
+    public int EpochsPerRound { get; set; } = 10;
+
+    /// <summary>When a round's retraining stops; null for ICP on information flow with the reference epsilon, at most
+    /// <see cref="EpochsPerRound"/> epochs. A policy instance serves one <c>Fit</c>.</summary>
+    public IStoppingPolicy? Stopping { get; set; }
+
+    /// <summary>Rows for validation (stopping decisions); null to hold out <see cref="ValidationFraction"/> of the training rows.</summary>
+    public IDataView? ValidationData { get; set; }
+
+    /// <summary>Fraction of the training rows held out for validation (chosen by seed) when <see cref="ValidationData"/> is null. Default 0.1.</summary>
+    public double ValidationFraction { get; set; } = 0.1;
+
+    /// <summary>Rows whose accuracy the report records as test accuracy; null to report the validation rows there.</summary>
+    public IDataView? TestData { get; set; }
+
+    /// <summary>The one seed of the run. Default 1.</summary>
+    public long Seed { get; set; } = 1;
+
+    /// <summary>Folder for the per-round checkpoint; null for none.</summary>
+    public string? CheckpointDirectory { get; set; }
+
+    /// <summary>Continue from the checkpoint in <see cref="CheckpointDirectory"/> if there is one.</summary>
+    public bool Resume { get; set; }
+
+    /// <summary>How the exported ONNX model stores weights. Default <see cref="OnnxStorage.Auto"/>.</summary>
+    public OnnxStorage Storage { get; set; } = OnnxStorage.Auto;
+
+    /// <summary>Receives progress every few batches and after every epoch.</summary>
+    public IProgress<PruningProgress>? Progress { get; set; }
+
+    /// <summary>Stops <c>Fit</c> within one batch; the last completed round's checkpoint stays intact.</summary>
+    public CancellationToken CancellationToken { get; set; }
+
+    /// <summary>Throws an exception naming the first option that is out of range.</summary>
+    internal void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(LabelColumnName))
+        {
+            throw new ArgumentException("LabelColumnName must name a column.", nameof(LabelColumnName));
+        }
+
+        if (string.IsNullOrWhiteSpace(FeatureColumnName))
+        {
+            throw new ArgumentException("FeatureColumnName must name a column.", nameof(FeatureColumnName));
+        }
+
+        ArgumentNullException.ThrowIfNull(Architecture, nameof(Architecture));
+        if (Rate is null && !(RatePerRound > 0 && RatePerRound < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(RatePerRound), RatePerRound, "RatePerRound must be in (0, 1): the fraction of surviving weights removed per round.");
+        }
+
+        if (Rounds < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Rounds), Rounds, "Rounds must be 0 or more.");
+        }
+
+        if (PretrainEpochs < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(PretrainEpochs), PretrainEpochs, "PretrainEpochs must be 0 or more.");
+        }
+
+        if (EpochsPerRound <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(EpochsPerRound), EpochsPerRound, "EpochsPerRound must be positive.");
+        }
+
+        if (BatchSize <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "BatchSize must be positive.");
+        }
+
+        if (ValidationData is null && !(ValidationFraction > 0 && ValidationFraction < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(ValidationFraction), ValidationFraction, "ValidationFraction must be in (0, 1) when no ValidationData is given.");
+        }
+
+        if (CheckpointDirectory is { } dir)
+        {
+            CheckWritable(dir, nameof(CheckpointDirectory));
+        }
+
+        ToEngineOptions().Validate();
+    }
+
+    /// <summary>The engine's options for these settings.</summary>
+    internal IterativePrunerOptions ToEngineOptions() => new()
+    {
+        Method = Stopping is null ? "icp-if" : "custom",
+        Rounds = Rounds,
+        Rate = Rate ?? PruningRate.Fixed(RatePerRound),
+        Scope = Scope,
+        Rewind = Rewind,
+        PretrainEpochs = PretrainEpochs,
+        Training = new TrainingOptions { Optimizer = Optimizer, BatchSize = BatchSize },
+        Stopping = Stopping ?? new IcpStoppingPolicy(FlowKind.Information, null, 1, EpochsPerRound),
+        Seed = Seed,
+        CheckpointDirectory = CheckpointDirectory,
+        Resume = Resume,
+    };
+
+    private static void CheckWritable(string directory, string option)
+    {
+        try
+        {
+            Directory.CreateDirectory(directory);
+            string probe = Path.Combine(directory, $".write-test-{Guid.NewGuid():N}");
+            File.WriteAllText(probe, "");
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new ArgumentException($"{option} '{directory}' is not a writable folder: {e.Message}", option, e);
+        }
+    }
+}

@@ -1,0 +1,166 @@
+using Microsoft.ML.Data;
+using Microsoft.ML.Pruning.Data;
+using Microsoft.ML.Pruning.Networks;
+using Microsoft.ML.Pruning.Onnx;
+using Microsoft.ML.Pruning.Pruning;
+using Microsoft.ML.Runtime;
+
+namespace Microsoft.ML.Pruning.MLNet;
+
+/// <summary>
+/// Trains a neural network on the label and feature columns, prunes it iteratively (IMP with lottery-ticket
+/// rewinding, stopped early by ICP by default), exports the sparse network to ONNX and returns a
+/// <see cref="MagnitudePruningTransformer"/> that scores with it through ML.NET's OnnxTransformer.
+/// Made by <c>mlContext.Transforms.PruneIterative(...)</c>.
+/// </summary>
+/// <remarks>
+/// Output columns follow ML.NET's multiclass conventions: <c>Score</c> (softmax probabilities, a vector of float with
+/// one slot per class) and <c>PredictedLabel</c> (the arg-max class, a key with the label's key values; ONNX Runtime
+/// hands ML.NET one value per row, so the column is a one-slot vector of that key).
+/// </remarks>
+public sealed class MagnitudePruningEstimator : IEstimator<MagnitudePruningTransformer>
+{
+    /// <summary>The name of the score column.</summary>
+    public const string ScoreColumnName = "Score";
+
+    /// <summary>The name of the predicted label column.</summary>
+    public const string PredictedLabelColumnName = "PredictedLabel";
+
+    private readonly IHostEnvironment _environment;
+
+    internal MagnitudePruningEstimator(IHostEnvironment environment, IterativePruningOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _environment = environment;
+        Options = options;
+    }
+
+    /// <summary>The options this estimator trains with.</summary>
+    public IterativePruningOptions Options { get; }
+
+    /// <summary>Checks the input columns and describes the output: input columns plus <c>Score</c> and <c>PredictedLabel</c>.</summary>
+    /// <exception cref="ArgumentException">A column is missing or of the wrong type (the message names it and the expected type).</exception>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        var columns = inputSchema.ToDictionary(c => c.Name);
+        if (!columns.TryGetValue(Options.LabelColumnName, out var label))
+        {
+            throw new ArgumentException($"The label column '{Options.LabelColumnName}' is not in the input schema.", nameof(inputSchema));
+        }
+
+        if (!label.IsKey || label.Kind != SchemaShape.Column.VectorKind.Scalar)
+        {
+            throw new ArgumentException($"The label column '{Options.LabelColumnName}' must be a scalar key (use MapValueToKey first) but is {label.ItemType}{(label.Kind == SchemaShape.Column.VectorKind.Scalar ? "" : " vector")}.", nameof(inputSchema));
+        }
+
+        if (!columns.TryGetValue(Options.FeatureColumnName, out var features))
+        {
+            throw new ArgumentException($"The feature column '{Options.FeatureColumnName}' is not in the input schema.", nameof(inputSchema));
+        }
+
+        if (features.Kind == SchemaShape.Column.VectorKind.VariableVector)
+        {
+            throw new ArgumentException($"The feature column '{Options.FeatureColumnName}' is a variable-size vector; PruneIterative needs a known size (e.g. [VectorType(784)] or a Concatenate of scalar columns).", nameof(inputSchema));
+        }
+
+        if (features.Kind != SchemaShape.Column.VectorKind.Vector || features.ItemType != NumberDataViewType.Single)
+        {
+            throw new ArgumentException($"The feature column '{Options.FeatureColumnName}' must be a known-size vector of Single but is {features.ItemType} ({features.Kind}).", nameof(inputSchema));
+        }
+
+        // SchemaShape.Column has no public constructor: describe the new columns with a schema and convert it the way
+        // ML.NET's own estimators do (SchemaShape.Create, not public either).
+        var added = new DataViewSchema.Builder();
+        added.AddColumn(ScoreColumnName, new VectorDataViewType(NumberDataViewType.Single, 1));
+        added.AddColumn(PredictedLabelColumnName, new VectorDataViewType(new KeyDataViewType(typeof(uint), 1), 1));
+        var create = typeof(SchemaShape).GetMethod("Create", System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic, new[] { typeof(DataViewSchema) })
+            ?? throw new InvalidOperationException("This version of ML.NET has no SchemaShape.Create(DataViewSchema).");
+        foreach (var column in (SchemaShape)create.Invoke(null, new object[] { added.ToSchema() })!)
+        {
+            columns[column.Name] = column;
+        }
+
+        return new SchemaShape(columns.Values);
+    }
+
+    /// <summary>Reads the data once, trains and prunes, exports ONNX and returns the scoring transformer.</summary>
+    /// <exception cref="ArgumentException">Bad input (missing or mistyped column, wrong-size or non-finite features, empty
+    /// data, a single class, a network that cannot take the data) — all checked before any training.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled through <see cref="IterativePruningOptions.CancellationToken"/>.</exception>
+    public MagnitudePruningTransformer Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var o = Options;
+        var ch = _environment.Start(nameof(MagnitudePruningEstimator));
+        using (var probe = input.GetRowCursor(Array.Empty<DataViewSchema.Column>()))
+        {
+            if (!probe.MoveNext())
+            {
+                throw new ArgumentException("The training data has no rows.", nameof(input));
+            }
+        }
+
+        var (classCount, featureCount) = DataViewReader.CheckSchema(input.Schema, o.LabelColumnName, o.FeatureColumnName);
+        var definition = o.Architecture.Define(featureCount, o.InputShape, classCount);
+        OnnxExporter.EnsureExportable(definition);
+        var all = DataViewReader.Read(input, o.LabelColumnName, o.FeatureColumnName, o.InputShape, "training data");
+        var histogram = all.ClassHistogram();
+        if (histogram.Count(n => n > 0) < 2)
+        {
+            throw new ArgumentException($"The label column '{o.LabelColumnName}' holds a single class; classification needs at least two.", nameof(input));
+        }
+
+        DataSplit split;
+        if (o.ValidationData is { } validationView)
+        {
+            var validation = DataViewReader.Read(validationView, o.LabelColumnName, o.FeatureColumnName, o.InputShape, "validation data");
+            split = new DataSplit(all, validation, o.TestData is null ? validation : ReadTest());
+        }
+        else
+        {
+            var order = SeededRandom.For(o.Seed, 0x7A11).Permutation(all.Count);
+            int validationCount = Math.Max(1, (int)Math.Round(all.Count * o.ValidationFraction));
+            if (validationCount >= all.Count)
+            {
+                throw new ArgumentException($"The training data has {all.Count} rows: too few to hold out {o.ValidationFraction:P0} for validation.", nameof(input));
+            }
+
+            var validation = all.Select(order.Take(validationCount).Order().ToArray(), "validation data (held out)");
+            var train = all.Select(order.Skip(validationCount).Order().ToArray(), "training data");
+            split = new DataSplit(train, validation, o.TestData is null ? validation : ReadTest());
+        }
+
+        ch.Info(MessageSensitivity.None, $"PruneIterative: {split.Train.Count} training, {split.Validation.Count} validation rows, {featureCount} features, {classCount} classes; {definition.Name} with {definition.PrunableWeightCount:N0} prunable weights.");
+        var engineOptions = o.ToEngineOptions();
+        var progress = new LoggingProgress(ch, o.Progress);
+        using var result = new IterativePruner(engineOptions).Run(definition, split, progress, o.CancellationToken);
+        var report = result.Report;
+        var onnx = OnnxExporter.Export(result.Network, new OnnxExportOptions
+        {
+            Storage = o.Storage,
+            Metadata = OnnxExporter.MetadataFrom(report, result.Masks),
+        });
+        ch.Info(MessageSensitivity.None, $"PruneIterative done: sparsity {report.Final!.Sparsity:P1}, validation accuracy {report.Final.ValAccuracy:P2} (dense {report.Dense!.ValAccuracy:P2}), {report.TotalEpochs} epochs.");
+        ch.Dispose();
+        return MagnitudePruningTransformer.Create(input, o, report, onnx);
+
+        InMemoryDataset ReadTest() => DataViewReader.Read(o.TestData!, o.LabelColumnName, o.FeatureColumnName, o.InputShape, "test data");
+    }
+
+    /// <summary>Forwards engine progress to the caller and, once per epoch, to ML.NET's log.</summary>
+    private sealed class LoggingProgress(IChannel channel, IProgress<PruningProgress>? inner) : IProgress<PruningProgress>
+    {
+        public void Report(PruningProgress value)
+        {
+            inner?.Report(value);
+            if (value.EpochCompleted)
+            {
+                string where = value.Phase == "round" ? $"round {value.Round}/{value.Rounds}" : value.Phase;
+                string flow = value.FlowDistance is { } f ? $", flow distance {f:F4}" : "";
+                channel.Info(MessageSensitivity.None, $"PruneIterative {where} epoch {value.Epoch}: sparsity {value.Sparsity:P1}, loss {value.TrainLoss:F4}, validation {value.ValAccuracy:P2}{flow}");
+            }
+        }
+    }
+}
