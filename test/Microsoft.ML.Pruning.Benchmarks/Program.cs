@@ -58,7 +58,20 @@ switch (command)
         break;
     }
 
+    case "scoring":
+    {
+        string spec = Arg("data", BenchmarkData.DefaultSpec());
+        string md = ScoringBenchmark.Run(spec, int.Parse(Arg("repeats", "5")));
+        Console.WriteLine(md);
+        if (Arg("write", "") is { Length: > 0 } target)
+        {
+            MarkdownSection.Write(target, "Scoring: ML.NET over ONNX Runtime vs TorchSharp", md, "dotnet run -c Release --project test/Microsoft.ML.Pruning.Benchmarks -- scoring --write docs/benchmarks.md");
+        }
+
+        break;
+    }
+
     default:
-        Console.WriteLine("usage: Microsoft.ML.Pruning.Benchmarks <foundation|lth|icp|trainer-overhead> [--data SPEC] [--arch NAME] [--epochs N]");
+        Console.WriteLine("usage: Microsoft.ML.Pruning.Benchmarks <foundation|lth|icp|scoring|trainer-overhead> [--data SPEC] [--arch NAME] [--epochs N]");
         break;
 }
