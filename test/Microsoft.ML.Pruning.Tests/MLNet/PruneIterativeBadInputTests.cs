@@ -110,6 +110,23 @@ public sealed class PruneIterativeBadInputTests
         FitFails(Small(30, i => i == 17 ? bad : i), Quick, "Row 17");
 
     [Fact]
+    public void ValidationDataWithMoreClassesThanTheNetworkHasOutputs()
+    {
+        var spy = new ProgressSpy();
+        var train = Ml.Data.LoadFromEnumerable(Small(30, i => i, classes: 3));
+        var validation = Ml.Data.LoadFromEnumerable(Small(30, i => i, classes: 5));
+        var trainKeyed = Ml.Transforms.Conversion.MapValueToKey("Label").Fit(train).Transform(train);
+        var validationKeyed = Ml.Transforms.Conversion.MapValueToKey("Label").Fit(validation).Transform(validation);
+        var options = Quick(spy).With(o => o.ValidationData = validationKeyed);
+
+        var e = Assert.ThrowsAny<ArgumentException>(() => Ml.Transforms.PruneIterative(options).Fit(trainKeyed));
+
+        Assert.Contains("5 classes", e.Message);
+        Assert.Contains("3 outputs", e.Message);
+        Assert.Equal(0, spy.Reports);
+    }
+
+    [Fact]
     public void EmptyData() => FitFails(new List<SmallRow>(), Quick, "no rows");
 
     [Fact]
