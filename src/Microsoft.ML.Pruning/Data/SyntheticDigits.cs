@@ -34,14 +34,7 @@ public static class SyntheticDigits
     /// <param name="seed">Seed of the data; different seeds give different data.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is not positive.</exception>
     public static InMemoryDataset Generate(int count, long seed)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
-        long[] labels = SyntheticLabels.Balanced(count, ClassCount, seed);
-        int size = Shape.Size;
-        var features = new float[(long)count * size];
-        Parallel.For(0, count, row => Draw(features.AsSpan(row * size, size), (int)labels[row], SeededRandom.For(seed, row)));
-        return new InMemoryDataset(features, labels, size, Shape, ClassCount, $"synthetic-digits (seed {seed})");
-    }
+        => SyntheticLabels.Generate(count, seed, Shape, ClassCount, "synthetic-digits", Draw);
 
     /// <summary>Draws one digit into <paramref name="pixels"/> (28 x 28, zeroed).</summary>
     internal static void Draw(Span<float> pixels, int digit, SeededRandom rng)

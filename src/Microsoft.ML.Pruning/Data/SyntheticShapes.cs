@@ -35,14 +35,7 @@ public static class SyntheticShapes
     /// <param name="seed">Seed of the data; different seeds give different data.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is not positive.</exception>
     public static InMemoryDataset Generate(int count, long seed)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
-        long[] labels = SyntheticLabels.Balanced(count, ClassCount, seed);
-        int size = Shape.Size;
-        var features = new float[(long)count * size];
-        Parallel.For(0, count, row => Draw(features.AsSpan(row * size, size), (int)labels[row], SeededRandom.For(seed, row)));
-        return new InMemoryDataset(features, labels, size, Shape, ClassCount, $"synthetic-shapes (seed {seed})");
-    }
+        => SyntheticLabels.Generate(count, seed, Shape, ClassCount, "synthetic-shapes", Draw);
 
     /// <summary>Draws one image of class <paramref name="shape"/> into <paramref name="pixels"/> (3 x 32 x 32, channel-major).</summary>
     internal static void Draw(Span<float> pixels, int shape, SeededRandom rng)

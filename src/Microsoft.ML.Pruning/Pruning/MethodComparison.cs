@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.ML.Pruning.Data;
 using Microsoft.ML.Pruning.Networks;
 
@@ -13,13 +12,7 @@ namespace Microsoft.ML.Pruning.Pruning;
 /// </summary>
 public sealed record MethodComparison
 {
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
+    private static readonly JsonSerializerOptions Json = ReportJson.Options;
 
     /// <summary>The architecture's name.</summary>
     public string Architecture { get; init; } = "";

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace Microsoft.ML.Pruning.Pruning;
 
@@ -11,13 +10,7 @@ namespace Microsoft.ML.Pruning.Pruning;
 /// </summary>
 public sealed record PruningReport
 {
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
+    private static readonly JsonSerializerOptions Json = ReportJson.Options;
 
     /// <summary>The method, e.g. "lth", "imp", "icp-if", or "dense" when no round ran.</summary>
     public string Method { get; init; } = "dense";
