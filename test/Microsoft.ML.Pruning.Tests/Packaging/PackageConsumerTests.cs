@@ -22,6 +22,7 @@ public sealed class PackageConsumerTests
         using Microsoft.ML.Pruning.Data;
         using Microsoft.ML.Pruning.MLNet;
         using Microsoft.ML.Pruning.Networks;
+        //USINGS
 
         var data = SyntheticDigits.Generate(400, 1);
         var rows = Enumerable.Range(0, data.Count)
@@ -50,6 +51,7 @@ public sealed class PackageConsumerTests
         foreach (var s in outputs[0].GetTensorDataAsSpan<float>()) { sum += s; }
         if (Math.Abs(sum - 1) > 1e-3) { throw new Exception($"ONNX scores sum to {sum}"); }
         Console.WriteLine($"{args[0]} accuracy={metrics.MicroAccuracy:F3} sparsity={model.LastTransformer.Report.Final!.Sparsity:F3} onnxBytes={new FileInfo(onnx).Length}");
+        //EXTRA
         model.Dispose();
 
         public sealed class Row
@@ -62,7 +64,7 @@ public sealed class PackageConsumerTests
         """;
 
     /// <summary>Writes a console app referencing the packed library (plus any <paramref name="extraPackages"/>).</summary>
-    internal static string WriteConsumerApp(PackageFeed feed, string name, params (string Id, string Version)[] extraPackages)
+    internal static string WriteConsumerApp(PackageFeed feed, string name, string extraUsings = "", string extraCode = "", params (string Id, string Version)[] extraPackages)
     {
         string dir = Path.Combine(feed.Root, name);
         Directory.CreateDirectory(dir);
@@ -85,7 +87,7 @@ public sealed class PackageConsumerTests
               </ItemGroup>
             </Project>
             """);
-        File.WriteAllText(Path.Combine(dir, "Program.cs"), ConsumerProgram);
+        File.WriteAllText(Path.Combine(dir, "Program.cs"), ConsumerProgram.Replace("//USINGS", extraUsings).Replace("//EXTRA", extraCode));
         feed.WriteNuGetConfig(dir, withNuGetOrg: true);
         return dir;
     }
@@ -100,6 +102,33 @@ public sealed class PackageConsumerTests
 
         Assert.Contains(Marker + " accuracy=", run.Output);
         Assert.True(File.Exists(Path.Combine(app, "bin", "Debug", "net10.0", "pruned.onnx")), run.ToString());
+    }
+
+    /// <summary>
+    /// Microsoft.ML.TorchSharp 0.23.1 asks for TorchSharp &gt;= 0.102.7, this package for &gt;= 0.107.0: NuGet must
+    /// resolve one TorchSharp (0.107.0) with no downgrade (NU1605), and both libraries must load in one process.
+    /// </summary>
+    [Fact]
+    public void AnAppThatAlsoReferencesMicrosoftMLTorchSharpGetsOneTorchSharpAndPrunes()
+    {
+        _feed.PackLibrary();
+        string app = WriteConsumerApp(_feed, "CoexistingApp",
+            extraUsings: "using Microsoft.ML.TorchSharp;",
+            extraCode: """
+                var textTrainer = ml.MulticlassClassification.Trainers.TextClassification(labelColumnName: "Label", sentence1ColumnName: "Sentence");
+                Console.WriteLine("MLNET-TORCHSHARP " + textTrainer.GetType().Name + " on TorchSharp " + typeof(TorchSharp.torch).Assembly.GetName().Version);
+                """,
+            extraPackages: ("Microsoft.ML.TorchSharp", "0.23.1"));
+
+        var run = ChildProcess.RunOk("dotnet", new[] { "run", "--", Marker }, app, RunTimeout);
+
+        Assert.Contains(Marker + " accuracy=", run.Output);
+        Assert.Contains("MLNET-TORCHSHARP TextClassificationTrainer on TorchSharp 0.107.0.0", run.Output);
+        Assert.DoesNotContain("NU1605", run.Output);
+        var libraries = JsonDocument.Parse(File.ReadAllText(Path.Combine(app, "obj", "project.assets.json"))).RootElement
+            .GetProperty("libraries").EnumerateObject().Select(p => p.Name).ToList();
+        Assert.Equal(new[] { "TorchSharp/0.107.0" }, libraries.Where(n => n.StartsWith("TorchSharp/", StringComparison.Ordinal)));
+        Assert.Equal(new[] { "libtorch-cpu-linux-x64/2.10.0" }, libraries.Where(n => n.StartsWith("libtorch-", StringComparison.Ordinal)));
     }
 
     [Fact]
