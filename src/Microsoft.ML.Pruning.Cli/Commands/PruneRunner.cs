@@ -50,7 +50,7 @@ internal static class PruneRunner
             OnnxExporter.Save(result.Network, modelPath, new OnnxExportOptions { Storage = storage, Metadata = OnnxExporter.MetadataFrom(report, result.Masks) });
             report = report with { Onnx = new OnnxExportInfo(modelPath, new FileInfo(modelPath).Length, settings.Storage.ToLowerInvariant()) };
             string json = report.ToJson();
-            report.Save(outDir);
+            Reporting.ReportWriter.Save(report, outDir, FlowEpsilon(options.Stopping));
             if (settings.Json)
             {
                 output.WriteLine(json);
@@ -68,4 +68,14 @@ internal static class PruneRunner
 
         return ExitCodes.Success;
     }
+
+    /// <summary>The threshold the recorded flow distance is compared with, or null when the policy measures no single flow.</summary>
+    internal static double? FlowEpsilon(Stopping.IStoppingPolicy policy) => policy is Stopping.IcpStoppingPolicy icp
+        ? icp.Flow switch
+        {
+            Stopping.FlowKind.Information => icp.InformationEpsilon,
+            Stopping.FlowKind.Gradient => icp.GradientEpsilon,
+            _ => null, // both flows: the recorded distance is not compared with one threshold
+        }
+        : null;
 }
