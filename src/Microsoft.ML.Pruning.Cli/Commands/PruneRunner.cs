@@ -26,11 +26,13 @@ internal static class PruneRunner
             error.WriteLine(string.Create(c, $"method {options.Method}: {options.Rounds} rounds, rate {options.Rate}, rewind {options.Rewind}, {options.Stopping.Name}; {options.PretrainEpochs} dense epochs; {options.Training.Optimizer}, batch {options.Training.BatchSize}"));
         }
 
-        var progress = settings.Json ? null : new LineProgress(error);
+        bool live = !settings.Json && LiveProgress.IsInteractive(error);
         PruningResult result;
         try
         {
-            result = pruner.Run(definition, split, progress, cancellationToken);
+            result = live
+                ? LiveProgress.Run(error, progress => pruner.Run(definition, split, progress, cancellationToken))
+                : pruner.Run(definition, split, settings.Json ? null : new LineProgress(error), cancellationToken);
         }
         catch (OperationCanceledException)
         {
@@ -57,6 +59,11 @@ internal static class PruneRunner
             }
             else
             {
+                if (live)
+                {
+                    LiveProgress.WriteSummary(error, report);
+                }
+
                 var d = report.Dense!;
                 var f = report.Final!;
                 output.WriteLine(string.Create(c, $"dense {architecture}: validation {d.ValAccuracy:P2}, test {d.TestAccuracy:P2}"));
