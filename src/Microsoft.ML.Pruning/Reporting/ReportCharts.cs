@@ -56,7 +56,7 @@ public static class ReportCharts
         plot.Title($"Accuracy vs sparsity: {report.Method} on {report.Architecture}");
         plot.XLabel("sparsity of prunable weights (%)");
         plot.YLabel("accuracy (%)");
-        plot.ShowLegend(Alignment.LowerLeft);
+        plot.ShowLegend(Edge.Right); // outside the data area: a legend inside would hide points
         return plot.GetImageBytes(width, height, ImageFormat.Png);
     }
 
@@ -102,6 +102,15 @@ public static class ReportCharts
         }
 
         var plot = new Plot();
+        // The threshold first, so the measured points are drawn over it.
+        if (epsilon is { } eps)
+        {
+            var threshold = plot.Add.HorizontalLine(eps);
+            threshold.LegendText = string.Create(CultureInfo.InvariantCulture, $"epsilon = {eps:G3}");
+            threshold.Color = Colors.Black;
+            threshold.LinePattern = LinePattern.Dashed;
+        }
+
         var colors = new ScottPlot.Palettes.Category10();
         for (int i = 0; i < measured.Count; i++)
         {
@@ -114,19 +123,11 @@ public static class ReportCharts
             line.MarkerSize = 6;
         }
 
-        if (epsilon is { } eps)
-        {
-            var threshold = plot.Add.HorizontalLine(eps);
-            threshold.LegendText = string.Create(CultureInfo.InvariantCulture, $"epsilon = {eps:G3}");
-            threshold.Color = Colors.Black;
-            threshold.LinePattern = LinePattern.Dashed;
-        }
-
         IntegerTicks(plot.Axes.Bottom);
         plot.Title($"Flow distance to the dense network: {report.Method}");
-        plot.XLabel("flow measurement in the round (retraining epoch when measured every epoch)");
+        plot.XLabel("flow measurement in the round"); // the retraining epoch when flows are measured every epoch
         plot.YLabel("flow distance");
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(Edge.Right);
         return plot.GetImageBytes(width, height, ImageFormat.Png);
     }
 
@@ -162,10 +163,11 @@ public static class ReportCharts
         }
 
         IntegerTicks(plot.Axes.Bottom);
+        plot.Axes.Margins(horizontal: 0.15, vertical: 0.15); // keep the outermost runs off the frame
         plot.Title($"Test accuracy vs retraining cost: {comparison.Architecture}");
         plot.XLabel("retraining epochs (all rounds)");
         plot.YLabel("final test accuracy (%)");
-        plot.ShowLegend(Alignment.LowerRight);
+        plot.ShowLegend(Edge.Right);
         return plot.GetImageBytes(width, height, ImageFormat.Png);
     }
 
