@@ -26,11 +26,13 @@ internal static class PruneRunner
             error.WriteLine(string.Create(c, $"method {options.Method}: {options.Rounds} rounds, rate {options.Rate}, rewind {options.Rewind}, {options.Stopping.Name}; {options.PretrainEpochs} dense epochs; {options.Training.Optimizer}, batch {options.Training.BatchSize}"));
         }
 
-        var progress = settings.Json ? null : new LineProgress(error);
+        bool live = !settings.Json && LiveProgress.IsInteractive(error);
         PruningResult result;
         try
         {
-            result = pruner.Run(definition, split, progress, cancellationToken);
+            result = live
+                ? LiveProgress.Run(error, progress => pruner.Run(definition, split, progress, cancellationToken))
+                : pruner.Run(definition, split, settings.Json ? null : new LineProgress(error), cancellationToken);
         }
         catch (OperationCanceledException)
         {
@@ -50,13 +52,18 @@ internal static class PruneRunner
             OnnxExporter.Save(result.Network, modelPath, new OnnxExportOptions { Storage = storage, Metadata = OnnxExporter.MetadataFrom(report, result.Masks) });
             report = report with { Onnx = new OnnxExportInfo(modelPath, new FileInfo(modelPath).Length, settings.Storage.ToLowerInvariant()) };
             string json = report.ToJson();
-            report.Save(outDir);
+            Reporting.ReportWriter.Save(report, outDir, FlowEpsilon(options.Stopping));
             if (settings.Json)
             {
                 output.WriteLine(json);
             }
             else
             {
+                if (live)
+                {
+                    LiveProgress.WriteSummary(error, report);
+                }
+
                 var d = report.Dense!;
                 var f = report.Final!;
                 output.WriteLine(string.Create(c, $"dense {architecture}: validation {d.ValAccuracy:P2}, test {d.TestAccuracy:P2}"));
@@ -68,4 +75,14 @@ internal static class PruneRunner
 
         return ExitCodes.Success;
     }
+
+    /// <summary>The threshold the recorded flow distance is compared with, or null when the policy measures no single flow.</summary>
+    internal static double? FlowEpsilon(Stopping.IStoppingPolicy policy) => policy is Stopping.IcpStoppingPolicy icp
+        ? icp.Flow switch
+        {
+            Stopping.FlowKind.Information => icp.InformationEpsilon,
+            Stopping.FlowKind.Gradient => icp.GradientEpsilon,
+            _ => null, // both flows: the recorded distance is not compared with one threshold
+        }
+        : null;
 }

@@ -124,12 +124,11 @@ public sealed record MethodComparison
         return md.ToString();
     }
 
-    /// <summary>Writes <c>bench.json</c> and <c>bench.md</c> into <paramref name="directory"/>, atomically.</summary>
-    public void Save(string directory)
-    {
-        IO.AtomicFile.WriteAllText(Path.Combine(directory, "bench.json"), ToJson());
-        IO.AtomicFile.WriteAllText(Path.Combine(directory, "bench.md"), ToMarkdown());
-    }
+    /// <summary>
+    /// Writes <c>bench.json</c>, the accuracy-vs-epochs chart and <c>bench.md</c> embedding it into
+    /// <paramref name="directory"/>, atomically (see <see cref="Reporting.ReportWriter"/>).
+    /// </summary>
+    public void Save(string directory) => Reporting.ReportWriter.Save(this, directory);
 
     private sealed class Relay(Action<PruningProgress> report) : IProgress<PruningProgress>
     {

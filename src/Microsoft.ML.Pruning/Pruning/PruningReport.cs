@@ -63,16 +63,12 @@ public sealed record PruningReport
     }
 
     /// <summary>
-    /// Writes <c>report.json</c> and <c>report.md</c> into <paramref name="directory"/> (created if needed), each
-    /// atomically: a reader never sees a half-written report.
+    /// Writes <c>report.json</c>, the PNG charts and <c>report.md</c> embedding them into <paramref name="directory"/>
+    /// (created if needed), each atomically: a reader never sees a half-written report. Same as
+    /// <see cref="Reporting.ReportWriter.Save(PruningReport, string, double?)"/> with no flow threshold.
     /// </summary>
     /// <exception cref="IOException">The folder cannot be written; the message names it.</exception>
-    public void Save(string directory)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(directory);
-        IO.AtomicFile.WriteAllText(System.IO.Path.Combine(directory, "report.json"), ToJson());
-        IO.AtomicFile.WriteAllText(System.IO.Path.Combine(directory, "report.md"), ToMarkdown());
-    }
+    public void Save(string directory) => Reporting.ReportWriter.Save(this, directory);
 
     /// <summary>Renders the report as Markdown: a summary and a table with one row per round.</summary>
     public string ToMarkdown()

@@ -28,6 +28,10 @@ public sealed class PruneCommandTests
         Assert.Equal(2 + 2, report.GetProperty("totalEpochs").GetInt32());
         Assert.True(report.GetProperty("dense").GetProperty("testAccuracy").GetDouble() > 0.5);
         Assert.True(File.Exists(dir.File("report.md")));
+        // lth measures no flows: two charts, both linked from report.md.
+        Reporting.PngFile.AssertValid(dir.File(Microsoft.ML.Pruning.Reporting.ReportWriter.AccuracyVsSparsityFile), 800, 500);
+        Reporting.PngFile.AssertValid(dir.File(Microsoft.ML.Pruning.Reporting.ReportWriter.EpochsPerRoundFile), 800, 500);
+        Reporting.ReportChartsTests.AssertLinksResolve(dir, "report.md", 2);
         Assert.True(File.Exists(dir.File("checkpoint.bin")));
         Assert.True(File.Exists(dir.File("model.onnx")));
         Assert.Equal(new FileInfo(dir.File("model.onnx")).Length, report.GetProperty("onnx").GetProperty("bytes").GetInt64());

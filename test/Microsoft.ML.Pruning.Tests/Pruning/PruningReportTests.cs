@@ -101,7 +101,7 @@ public sealed class PruningReportTests : IClassFixture<PruningReportTests.TwoRou
         _report.Save(dir.Path);
 
         Assert.Equal(_report.ToJson(), File.ReadAllText(dir.File("report.json")));
-        Assert.Equal(_report.ToMarkdown(), File.ReadAllText(dir.File("report.md")));
+        Assert.StartsWith(_report.ToMarkdown(), File.ReadAllText(dir.File("report.md")));
     }
 
     private static void AssertFraction(JsonElement value)

@@ -1,0 +1,176 @@
+using System.Globalization;
+using Microsoft.ML.Pruning.Pruning;
+using ScottPlot;
+
+namespace Microsoft.ML.Pruning.Reporting;
+
+/// <summary>
+/// PNG charts of pruning reports and method comparisons (ScottPlot). Each method returns the PNG bytes, or null when
+/// the report holds nothing to draw, so notebooks can show them and <see cref="ReportWriter"/> can write them.
+/// </summary>
+public static class ReportCharts
+{
+    /// <summary>Default chart width in pixels.</summary>
+    public const int DefaultWidth = 800;
+
+    /// <summary>Default chart height in pixels.</summary>
+    public const int DefaultHeight = 500;
+
+    /// <summary>
+    /// Validation and test accuracy (%) against sparsity (%) after each round, with the dense accuracies as
+    /// horizontal reference lines. Null when the report has no rounds.
+    /// </summary>
+    /// <param name="report">The report.</param>
+    /// <param name="width">Width in pixels.</param>
+    /// <param name="height">Height in pixels.</param>
+    public static byte[]? AccuracyVsSparsity(PruningReport report, int width = DefaultWidth, int height = DefaultHeight)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        if (report.Rounds.Count == 0)
+        {
+            return null;
+        }
+
+        var plot = new Plot();
+        double[] sparsity = report.Rounds.Select(r => r.Sparsity * 100).ToArray();
+        var val = plot.Add.Scatter(sparsity, report.Rounds.Select(r => r.ValAccuracy * 100).ToArray());
+        val.LegendText = "validation";
+        val.LineWidth = 2;
+        val.MarkerSize = 7;
+        var test = plot.Add.Scatter(sparsity, report.Rounds.Select(r => r.TestAccuracy * 100).ToArray());
+        test.LegendText = "test";
+        test.LineWidth = 2;
+        test.MarkerSize = 7;
+        if (report.Dense is { } dense)
+        {
+            var dv = plot.Add.HorizontalLine(dense.ValAccuracy * 100);
+            dv.LegendText = "dense validation";
+            dv.Color = val.Color;
+            dv.LinePattern = LinePattern.Dashed;
+            var dt = plot.Add.HorizontalLine(dense.TestAccuracy * 100);
+            dt.LegendText = "dense test";
+            dt.Color = test.Color;
+            dt.LinePattern = LinePattern.Dotted;
+        }
+
+        plot.Title($"Accuracy vs sparsity: {report.Method} on {report.Architecture}");
+        plot.XLabel("sparsity of prunable weights (%)");
+        plot.YLabel("accuracy (%)");
+        plot.ShowLegend(Edge.Right); // outside the data area: a legend inside would hide points
+        return plot.GetImageBytes(width, height, ImageFormat.Png);
+    }
+
+    /// <summary>Retraining epochs of each round, as bars. Null when the report has no rounds.</summary>
+    /// <param name="report">The report.</param>
+    /// <param name="width">Width in pixels.</param>
+    /// <param name="height">Height in pixels.</param>
+    public static byte[]? EpochsPerRound(PruningReport report, int width = DefaultWidth, int height = DefaultHeight)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        if (report.Rounds.Count == 0)
+        {
+            return null;
+        }
+
+        var plot = new Plot();
+        plot.Add.Bars(report.Rounds.Select(r => (double)r.Round).ToArray(), report.Rounds.Select(r => (double)r.Epochs).ToArray());
+        IntegerTicks(plot.Axes.Bottom);
+        IntegerTicks(plot.Axes.Left);
+        plot.Axes.Margins(bottom: 0); // bars stand on the axis
+        plot.Axes.SetLimitsY(0, report.Rounds.Max(r => r.Epochs) * 1.1 + 0.5); // headroom above the tallest bar
+        plot.Title($"Retraining epochs per round: {report.Method} ({report.Rounds.Sum(r => r.Epochs)} in all)");
+        plot.XLabel("round");
+        plot.YLabel("retraining epochs");
+        return plot.GetImageBytes(width, height, ImageFormat.Png);
+    }
+
+    /// <summary>
+    /// The flow distance after each measured retraining epoch, one line per round, with the ICP threshold
+    /// <paramref name="epsilon"/> as a horizontal line when given. Null when no round measured flows.
+    /// </summary>
+    /// <param name="report">The report.</param>
+    /// <param name="epsilon">The stopping threshold of the flow distance, if known.</param>
+    /// <param name="width">Width in pixels.</param>
+    /// <param name="height">Height in pixels.</param>
+    public static byte[]? FlowDistance(PruningReport report, double? epsilon = null, int width = DefaultWidth, int height = DefaultHeight)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var measured = report.Rounds.Where(r => r.FlowDistances.Count > 0).ToList();
+        if (measured.Count == 0)
+        {
+            return null;
+        }
+
+        var plot = new Plot();
+        // The threshold first, so the measured points are drawn over it.
+        if (epsilon is { } eps)
+        {
+            var threshold = plot.Add.HorizontalLine(eps);
+            threshold.LegendText = string.Create(CultureInfo.InvariantCulture, $"epsilon = {eps:G3}");
+            threshold.Color = Colors.Black;
+            threshold.LinePattern = LinePattern.Dashed;
+        }
+
+        var colors = new ScottPlot.Palettes.Category10();
+        for (int i = 0; i < measured.Count; i++)
+        {
+            var r = measured[i];
+            double[] xs = Enumerable.Range(1, r.FlowDistances.Count).Select(x => (double)x).ToArray();
+            var line = plot.Add.Scatter(xs, r.FlowDistances.ToArray());
+            line.LegendText = string.Create(CultureInfo.InvariantCulture, $"round {r.Round} ({r.Sparsity:P0})");
+            line.Color = colors.GetColor(i);
+            line.LineWidth = 2;
+            line.MarkerSize = 6;
+        }
+
+        IntegerTicks(plot.Axes.Bottom);
+        plot.Title($"Flow distance to the dense network: {report.Method}");
+        plot.XLabel("flow measurement in the round"); // the retraining epoch when flows are measured every epoch
+        plot.YLabel("flow distance");
+        plot.ShowLegend(Edge.Right);
+        return plot.GetImageBytes(width, height, ImageFormat.Png);
+    }
+
+    /// <summary>
+    /// Final test accuracy (%) against retraining epochs, one point per method and seed, coloured by method.
+    /// Null when the comparison holds no finished run.
+    /// </summary>
+    /// <param name="comparison">The comparison.</param>
+    /// <param name="width">Width in pixels.</param>
+    /// <param name="height">Height in pixels.</param>
+    public static byte[]? AccuracyVsEpochs(MethodComparison comparison, int width = DefaultWidth, int height = DefaultHeight)
+    {
+        ArgumentNullException.ThrowIfNull(comparison);
+        var runs = comparison.Runs.Where(r => r.Final is not null).ToList();
+        if (runs.Count == 0)
+        {
+            return null;
+        }
+
+        var plot = new Plot();
+        var colors = new ScottPlot.Palettes.Category10();
+        var methods = runs.Select(r => r.Method).Distinct().ToList();
+        for (int i = 0; i < methods.Count; i++)
+        {
+            var mine = runs.Where(r => r.Method == methods[i]).ToList();
+            // Retraining epochs: the dense pre-training is the same for every method, so it is left out.
+            double[] xs = mine.Select(r => (double)(r.TotalEpochs - (r.Dense?.Epochs ?? 0))).ToArray();
+            double[] ys = mine.Select(r => r.Final!.TestAccuracy * 100).ToArray();
+            var points = plot.Add.ScatterPoints(xs, ys);
+            points.LegendText = methods[i];
+            points.Color = colors.GetColor(i);
+            points.MarkerSize = 10;
+        }
+
+        IntegerTicks(plot.Axes.Bottom);
+        plot.Axes.Margins(horizontal: 0.15, vertical: 0.15); // keep the outermost runs off the frame
+        plot.Title($"Test accuracy vs retraining cost: {comparison.Architecture}");
+        plot.XLabel("retraining epochs (all rounds)");
+        plot.YLabel("final test accuracy (%)");
+        plot.ShowLegend(Edge.Right);
+        return plot.GetImageBytes(width, height, ImageFormat.Png);
+    }
+
+    private static void IntegerTicks(ScottPlot.IAxis axis) =>
+        axis.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
+}
