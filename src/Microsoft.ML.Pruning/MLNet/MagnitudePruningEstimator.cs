@@ -112,6 +112,10 @@ public sealed class MagnitudePruningEstimator : IEstimator<MagnitudePruningTrans
             throw new ArgumentException($"The label column '{o.LabelColumnName}' holds a single class; classification needs at least two.", nameof(input));
         }
 
+        // Extra data bypasses the pipeline's transforms: refuse a label mapping other than the training data's before
+        // training, as class i would otherwise be scored against another class's rows.
+        CheckExtraData(input.Schema, o.ValidationData, o, "validation data", nameof(IterativePruningOptions.ValidationData));
+        CheckExtraData(input.Schema, o.TestData, o, "test data", nameof(IterativePruningOptions.TestData));
         DataSplit split;
         if (o.ValidationData is { } validationView)
         {
@@ -147,6 +151,55 @@ public sealed class MagnitudePruningEstimator : IEstimator<MagnitudePruningTrans
         return MagnitudePruningTransformer.Create(input, o, report, onnx);
 
         InMemoryDataset ReadTest() => DataViewReader.Read(o.TestData!, o.LabelColumnName, o.FeatureColumnName, o.InputShape, "test data");
+    }
+
+    /// <summary>Checks the columns of validation or test data, and that its label keys are the training data's.</summary>
+    private static void CheckExtraData(DataViewSchema training, IDataView? other, IterativePruningOptions o, string what, string option)
+    {
+        if (other is null)
+        {
+            return;
+        }
+
+        string labelColumn = o.LabelColumnName;
+        DataViewReader.CheckSchema(other.Schema, labelColumn, o.FeatureColumnName, what);
+        var mine = training[labelColumn];
+        var theirs = other.Schema[labelColumn];
+        ulong trainCount = ((KeyDataViewType)mine.Type).Count, otherCount = ((KeyDataViewType)theirs.Type).Count;
+        const string fix = "Map its labels with the MapValueToKey fitted on the training data, so both share one key mapping.";
+        if (trainCount != otherCount)
+        {
+            throw new ArgumentException(
+                $"The label column '{labelColumn}' of the {what} ({option}) has {otherCount} classes (keys) but the training data has {trainCount}, so the network has {trainCount} outputs. {fix}", option);
+        }
+
+        var trainValues = KeyValues(mine);
+        var otherValues = KeyValues(theirs);
+        if (trainValues is null || otherValues is null)
+        {
+            return;
+        }
+
+        for (int i = 0; i < trainValues.Length; i++)
+        {
+            if (trainValues[i] != otherValues[i])
+            {
+                throw new ArgumentException(
+                    $"The label column '{labelColumn}' of the {what} ({option}) maps its values to keys differently from the training data: key {i + 1} is '{otherValues[i]}' there but '{trainValues[i]}' in the training data. {fix}", option);
+            }
+        }
+    }
+
+    private static string[]? KeyValues(DataViewSchema.Column label)
+    {
+        if (label.Annotations.Schema.GetColumnOrNull("KeyValues") is not { Type: VectorDataViewType { ItemType: TextDataViewType } })
+        {
+            return null;
+        }
+
+        VBuffer<ReadOnlyMemory<char>> values = default;
+        label.GetKeyValues(ref values);
+        return values.DenseValues().Select(v => v.ToString()).ToArray();
     }
 
     /// <summary>Forwards engine progress to the caller and, once per epoch, to ML.NET's log.</summary>

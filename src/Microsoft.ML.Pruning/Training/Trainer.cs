@@ -98,8 +98,9 @@ public sealed class Trainer : IDisposable
 
             using (torch.no_grad())
             {
-                // Accumulated on tensors, read once per report: a .item() per batch would stall the pipeline.
-                lossSum.add_(loss.detach().to_type(ScalarType.Float64) * y.shape[0]);
+                // Accumulated on tensors, read once per report: a .item() per batch would stall the pipeline. Every op
+                // here costs a native call per batch, so as few as possible (add_ promotes to the sum's float64 itself).
+                lossSum.add_(loss, alpha: y.shape[0]);
                 correct.add_(logits.argmax(1).eq(y).sum());
             }
 

@@ -127,6 +127,38 @@ public sealed class PruneIterativeBadInputTests
     }
 
     [Fact]
+    public void TestDataThatSkippedTheLabelMapping()
+    {
+        var rawTest = Ml.Data.LoadFromEnumerable(Small(30, i => i));
+        var e = FitFails(Small(30, i => i), spy => Quick(spy).With(o => o.TestData = rawTest), "of the test data must be a key type");
+        Assert.Contains("MapValueToKey fitted on the training data", e.Message);
+    }
+
+    [Fact]
+    public void ValidationDataWithItsOwnLabelMapping()
+    {
+        // Same three classes, first seen in another order: a separately fitted MapValueToKey numbers them differently.
+        var validation = Ml.Data.LoadFromEnumerable(Small(30, i => i).Select(r => new SmallRow { Label = ((int.Parse(r.Label) + 1) % 3).ToString(), Features = r.Features }).ToList());
+        var validationKeyed = Ml.Transforms.Conversion.MapValueToKey("Label").Fit(validation).Transform(validation);
+
+        var e = FitFails(Small(30, i => i), spy => Quick(spy).With(o => o.ValidationData = validationKeyed), "maps its values to keys differently");
+        Assert.Contains("ValidationData", e.Message);
+        Assert.Contains("key 1 is '1' there but '0' in the training data", e.Message);
+    }
+
+    [Fact]
+    public void ValidationDataMappedWithTheTrainingMappingIsAccepted()
+    {
+        var train = Ml.Data.LoadFromEnumerable(Small(60, i => i % 3 * 10));
+        var validation = Ml.Data.LoadFromEnumerable(Small(30, i => i % 3 * 10).AsEnumerable().Reverse().ToList());
+        var keyMap = Ml.Transforms.Conversion.MapValueToKey("Label").Fit(train);
+
+        using var model = Ml.Transforms.PruneIterative(Quick(new ProgressSpy()).With(o => o.ValidationData = keyMap.Transform(validation))).Fit(keyMap.Transform(train));
+
+        Assert.Single(model.Report.Rounds);
+    }
+
+    [Fact]
     public void EmptyData() => FitFails(new List<SmallRow>(), Quick, "no rows");
 
     [Fact]
