@@ -101,7 +101,10 @@ public sealed class Trainer : IDisposable
                 // Accumulated on tensors, read once per report: a .item() per batch would stall the pipeline. Every op
                 // here costs a native call per batch, so as few as possible (add_ promotes to the sum's float64 itself).
                 lossSum.add_(loss, alpha: y.shape[0]);
-                correct.add_(logits.argmax(1).eq(y).sum());
+                if (Options.TrackTrainAccuracy)
+                {
+                    correct.add_(logits.argmax(1).eq(y).sum());
+                }
             }
 
             batch++;
@@ -113,7 +116,7 @@ public sealed class Trainer : IDisposable
 
         EpochsTrained++;
         clock.Stop();
-        return new EpochResult(epochInPhase, lossSum.item<double>() / data.Count, correct.item<long>() / (double)data.Count, data.Count, clock.Elapsed.TotalSeconds, lr);
+        return new EpochResult(epochInPhase, lossSum.item<double>() / data.Count, Options.TrackTrainAccuracy ? correct.item<long>() / (double)data.Count : null, data.Count, clock.Elapsed.TotalSeconds, lr);
     }
 
     /// <summary>Loss and accuracy of the model on <paramref name="data"/>, in evaluation mode, without gradients.</summary>

@@ -66,6 +66,23 @@ public sealed class TrainerTests
         Assert.Equal(5, trainer.EpochsTrained);
     }
 
+    [Fact]
+    public void TrainingAccuracyIsCountedOnlyWhenAskedFor()
+    {
+        using var train = new TensorBatches(Blobs(600, 1), seed: 1);
+        using var plain = new Trainer(SmallNet(7), new TrainingOptions { Optimizer = OptimizerOptions.Sgd(0.05), BatchSize = 32 });
+        using var tracking = new Trainer(SmallNet(7), new TrainingOptions { Optimizer = OptimizerOptions.Sgd(0.05), BatchSize = 32, TrackTrainAccuracy = true });
+
+        var first = tracking.TrainEpoch(train, 0);
+        var later = Enumerable.Range(1, 4).Select(e => tracking.TrainEpoch(train, e)).Last();
+        var untracked = plain.TrainEpoch(train, 0);
+
+        Assert.Null(untracked.TrainAccuracy);
+        Assert.InRange(first.TrainAccuracy!.Value, 0.0, 1.0);
+        Assert.True(later.TrainAccuracy > 0.9 && later.TrainAccuracy > first.TrainAccuracy, $"train accuracy {first.TrainAccuracy:P1} -> {later.TrainAccuracy:P1}");
+        Assert.Equal(first.TrainLoss, untracked.TrainLoss); // counting does not change training
+    }
+
     [Theory]
     [InlineData("sgd")]
     [InlineData("adam")]
