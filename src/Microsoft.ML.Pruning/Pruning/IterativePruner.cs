@@ -72,7 +72,19 @@ public sealed class IterativePruner
             if (o.Resume && File.Exists(checkpointPath))
             {
                 using var checkpoint = PruningCheckpoint.Load(checkpointPath, networkId, definition.Name, o.Fingerprint());
-                network.LoadState(checkpoint.Tensors["weights"]);
+                try
+                {
+                    // Every saved state must fit the network; the current weights go in last and stay.
+                    foreach (var group in checkpoint.Tensors.Keys.Where(g => g != "weights").Append("weights"))
+                    {
+                        network.LoadState(checkpoint.Tensors[group]);
+                    }
+                }
+                catch (ArgumentException e)
+                {
+                    throw new InvalidDataException($"Checkpoint '{checkpointPath}' does not fit network '{definition.Name}': {e.Message}", e);
+                }
+
                 foreach (var mask in masks.Masks)
                 {
                     mask.LoadBits(checkpoint.Masks.TryGetValue(mask.Name, out var bits) ? bits

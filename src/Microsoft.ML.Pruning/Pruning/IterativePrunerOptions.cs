@@ -121,7 +121,7 @@ public sealed record IterativePrunerOptions
         try
         {
             return string.Join("|", Method, Rate, Scope, string.Join(";", Overrides), OutputLayerRateFactor, Rewind, PretrainEpochs,
-                Training.Optimizer, Training.Schedule, Training.BatchSize, Stopping.Name, Seed);
+                Training.Optimizer, (Training.Optimizer as AdamOptions)?.Epsilon, Training.Schedule, Training.BatchSize, Stopping.Name, Seed);
         }
         finally
         {

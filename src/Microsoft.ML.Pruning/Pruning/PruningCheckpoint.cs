@@ -157,6 +157,22 @@ internal sealed class PruningCheckpoint : IDisposable
                 groups[group] = tensors;
             }
 
+            // A valid checksum over a file that lacks a part (only a hand-made file can) is still not a checkpoint.
+            foreach (string required in new[] { "weights", "dense" })
+            {
+                if (!groups.ContainsKey(required))
+                {
+                    DisposeAll(groups);
+                    throw new InvalidDataException($"Checkpoint '{path}' is incomplete: it holds no '{required}' weights.");
+                }
+            }
+
+            if (report.Dense is null)
+            {
+                DisposeAll(groups);
+                throw new InvalidDataException($"Checkpoint '{path}' is incomplete: its report has no dense result.");
+            }
+
             return new PruningCheckpoint
             {
                 NetworkFingerprint = network,
@@ -191,9 +207,11 @@ internal sealed class PruningCheckpoint : IDisposable
         return r.ReadBytes(n);
     }
 
-    public void Dispose()
+    public void Dispose() => DisposeAll(Tensors);
+
+    private static void DisposeAll(Dictionary<string, Dictionary<string, Tensor>> groups)
     {
-        foreach (var group in Tensors.Values)
+        foreach (var group in groups.Values)
         {
             foreach (var t in group.Values)
             {

@@ -3,6 +3,7 @@ using Microsoft.ML.Pruning.Networks;
 using Microsoft.ML.Pruning.Pruning;
 using Microsoft.ML.Pruning.Stopping;
 using Microsoft.ML.Pruning.Tests.Infrastructure;
+using Microsoft.ML.Pruning.Training;
 using static Microsoft.ML.Pruning.Tests.Pruning.PruningTestKit;
 
 namespace Microsoft.ML.Pruning.Tests.Pruning;
@@ -65,6 +66,7 @@ public sealed class CheckpointRefusalTests : IClassFixture<CheckpointRefusalTest
     [InlineData("rate")]
     [InlineData("rewind")]
     [InlineData("stopping")]
+    [InlineData("adam-epsilon")]
     public void CheckpointWithOtherOptionsIsRefused(string option)
     {
         var options = FastOptions();
@@ -73,12 +75,47 @@ public sealed class CheckpointRefusalTests : IClassFixture<CheckpointRefusalTest
             "seed" => options with { Seed = options.Seed + 1 },
             "rate" => options with { Rate = PruningRate.Fixed(0.3) },
             "rewind" => options with { Rewind = RewindPoint.Dense },
+            "adam-epsilon" => options with { Training = options.Training with { Optimizer = OptimizerOptions.Adam(2e-3) with { Epsilon = 1e-6 } } },
             _ => options with { Stopping = StoppingPolicy.FixedEpochs(2) },
         };
 
         var e = Refused(options, DigitMlp(16), bytes => bytes);
 
         Assert.Contains("other run options", e.Message);
+    }
+
+    [Theory]
+    [InlineData("dense")]
+    [InlineData("weights")]
+    public void CheckpointWithAValidChecksumButAMissingPartIsRefused(string missing)
+    {
+        // Only a hand-made file can be like this: written through Save, so its checksum is right.
+        var options = FastOptions();
+        var definition = DigitMlp(16);
+        byte[] incomplete;
+        using (var dir = new TempDirectory())
+        {
+            string source = PruningCheckpoint.PathIn(dir.Path);
+            File.WriteAllBytes(source, _checkpoint.Bytes);
+            using var full = PruningCheckpoint.Load(source, IterativePruner.NetworkFingerprint(definition), definition.Name, options.Fingerprint());
+            var tensors = full.Tensors.Where(g => g.Key != missing).ToDictionary(g => g.Key, g => g.Value);
+            string target = Path.Combine(dir.Path, "incomplete.bin");
+            new PruningCheckpoint
+            {
+                NetworkFingerprint = full.NetworkFingerprint,
+                OptionsFingerprint = full.OptionsFingerprint,
+                Report = full.Report,
+                TrainerEpochs = full.TrainerEpochs,
+                RngState = full.RngState,
+                Masks = full.Masks,
+                Tensors = tensors,
+            }.Save(target);
+            incomplete = File.ReadAllBytes(target);
+        }
+
+        var e = Refused(options, definition, _ => incomplete);
+
+        Assert.Contains($"incomplete: it holds no '{missing}' weights", e.Message);
     }
 
     [Fact]
