@@ -92,6 +92,38 @@ public sealed class PackageConsumerTests
         return dir;
     }
 
+    [Theory]
+    [InlineData("Microsoft.ML.Pruning")]
+    [InlineData("Microsoft.ML.Pruning.Cli")]
+    public void ThePackageReadmeIsPackedAndLinksNowhereInsideTheRepository(string packageId)
+    {
+        if (packageId.EndsWith(".Cli", StringComparison.Ordinal))
+        {
+            _feed.PackTool();
+        }
+        else
+        {
+            _feed.PackLibrary();
+        }
+
+        using var package = System.IO.Compression.ZipFile.OpenRead(Path.Combine(_feed.Feed, $"{packageId}.{_feed.Version}.nupkg"));
+        string nuspec = Read(package.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)));
+        Assert.Contains("<readme>README.md</readme>", nuspec);
+        string readme = Read(package.GetEntry("README.md") ?? throw new Xunit.Sdk.XunitException($"{packageId} has no README.md"));
+
+        Assert.Contains("PruneIterative", readme);
+        Assert.Contains("mlnet-prune", readme);
+        // A gallery shows the readme alone: a relative link (docs/..., README sections of the repository) would be dead.
+        var relative = System.Text.RegularExpressions.Regex.Matches(readme, @"\]\((?!https?://)[^)]*\)").Select(m => m.Value).ToList();
+        Assert.True(relative.Count == 0, $"relative links in {packageId}'s readme: {string.Join(", ", relative)}");
+
+        static string Read(System.IO.Compression.ZipArchiveEntry entry)
+        {
+            using var reader = new StreamReader(entry.Open());
+            return reader.ReadToEnd();
+        }
+    }
+
     [Fact]
     public void AFreshAppReferencingThePackagePrunesAndScoresOnnx()
     {
