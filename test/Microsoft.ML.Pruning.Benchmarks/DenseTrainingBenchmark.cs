@@ -16,7 +16,7 @@ internal static class DenseTrainingBenchmark
 
     public static DenseRun Train(DataSplit data, string arch, int epochs, long seed, TrainingOptions options)
     {
-        var definition = NetworkArchitecture.Parse(arch).Define(data.Train.FeatureCount, data.Train.Shape, data.Train.ClassCount);
+        var definition = NetworkArchitecture.Parse(arch).Define(data.Train);
         TrainingSeed.Apply(seed);
         using var network = NetworkBuilder.Build(definition, seed);
         using var train = new TensorBatches(data.Train, seed);
@@ -50,7 +50,7 @@ internal static class DenseTrainingBenchmark
     public static string Memory(DataSplit data, string arch, int epochs, TrainingOptions options)
     {
         var c = CultureInfo.InvariantCulture;
-        var definition = NetworkArchitecture.Parse(arch).Define(data.Train.FeatureCount, data.Train.Shape, data.Train.ClassCount);
+        var definition = NetworkArchitecture.Parse(arch).Define(data.Train);
         using var network = NetworkBuilder.Build(definition, 1);
         using var train = new TensorBatches(data.Train, 1);
         using var test = new TensorBatches(data.Test, 1);

@@ -17,7 +17,7 @@ internal static class IcpHeadlineBenchmark
     {
         var c = CultureInfo.InvariantCulture;
         var data = DataSource.Load(spec, new DataLoadOptions { Split = SplitFractions.Default });
-        var definition = NetworkArchitecture.Parse(arch).Define(data.Train.FeatureCount, data.Train.Shape, data.Train.ClassCount);
+        var definition = NetworkArchitecture.Parse(arch).Define(data.Train);
         IterativePrunerOptions Options(string method, long seed, double? epsilon = null) => PruningMethods.Apply(method, new IterativePrunerOptions
         {
             Rounds = rounds,

@@ -18,7 +18,7 @@ internal static class LotteryTicketBenchmark
         md.AppendLine(c, $"Data: `{BenchmarkData.Display(spec)}` split 0.7/0.1/0.2 by index. Method `lth`: rate 20% of surviving weights per round in every layer, rewind to the initial weights, {epochs} dense epochs and {epochs} epochs per round, Adam, batch 60, seed 1.");
         foreach (var (arch, rounds, lr) in new[] { ("lenet300", 10, 1.2e-3), ("lenet5", 5, 1e-3) })
         {
-            var definition = NetworkArchitecture.Parse(arch).Define(data.Train.FeatureCount, data.Train.Shape, data.Train.ClassCount);
+            var definition = NetworkArchitecture.Parse(arch).Define(data.Train);
             var options = PruningMethods.Apply("lth", new IterativePrunerOptions
             {
                 Rounds = rounds,

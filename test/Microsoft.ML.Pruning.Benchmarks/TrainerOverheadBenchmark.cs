@@ -18,7 +18,7 @@ internal static class TrainerOverheadBenchmark
     public static string Run(DataSplit data, string archName, int epochs, int repeats)
     {
         var c = CultureInfo.InvariantCulture;
-        var definition = NetworkArchitecture.Parse(archName).Define(data.Train.FeatureCount, data.Train.Shape, data.Train.ClassCount);
+        var definition = NetworkArchitecture.Parse(archName).Define(data.Train);
         var options = new TrainingOptions { Optimizer = OptimizerOptions.Adam(1.2e-3), BatchSize = 60 };
         var ours = new List<double>();
         var hand = new List<double>();

@@ -15,7 +15,7 @@ internal static class RunSetup
     {
         var split = Usage(() => DataSource.Load(settings.Data, new DataLoadOptions { Split = SplitFractions.Parse(settings.Split), Seed = settings.Seed }));
         var architecture = Usage(() => NetworkArchitecture.Parse(settings.Architecture));
-        var definition = Usage(() => architecture.Define(split.Train.FeatureCount, split.Train.Shape, split.Train.ClassCount));
+        var definition = Usage(() => architecture.Define(split.Train));
         string outDir = Usage(() => PrepareOutputDirectory(settings.OutputDirectory));
         return new Prepared(split, architecture, definition, outDir);
     }

@@ -4,7 +4,7 @@ using Microsoft.ML.Pruning.Data;
 namespace Microsoft.ML.Pruning.Networks;
 
 /// <summary>
-/// An immutable recipe for a network, independent of the data: <see cref="Define"/> turns it into a
+/// An immutable recipe for a network, independent of the data: <see cref="Define(int, ImageShape?, int)"/> turns it into a
 /// <see cref="NetworkDefinition"/> for a given input size and class count. Two architectures are equal when their
 /// parseable <see cref="Name"/>s are.
 /// </summary>
@@ -306,6 +306,15 @@ public sealed class NetworkArchitecture : IEquatable<NetworkArchitecture>
             _ => null,
         };
         return result ?? throw Unknown(name, reason: null);
+    }
+
+    /// <summary>Describes the network for the rows of <paramref name="data"/>: its feature count, image shape and classes.</summary>
+    /// <param name="data">The data the network will train on.</param>
+    /// <exception cref="ArgumentException">See <see cref="Define(int, ImageShape?, int)"/>.</exception>
+    public NetworkDefinition Define(InMemoryDataset data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return Define(data.FeatureCount, data.Shape, data.ClassCount);
     }
 
     /// <summary>

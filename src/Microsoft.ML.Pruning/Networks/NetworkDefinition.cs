@@ -9,7 +9,7 @@ namespace Microsoft.ML.Pruning.Networks;
 /// float matrix <c>[N, InputFeatures]</c>; output is the logits <c>[N, ClassCount]</c>.
 /// </summary>
 /// <remarks>
-/// Built-in architectures make definitions through <see cref="NetworkArchitecture.Define"/>; a custom network can be
+/// Built-in architectures make definitions through <see cref="NetworkArchitecture.Define(int, ImageShape?, int)"/>; a custom network can be
 /// described by calling the constructor with any layers of the vocabulary (<see cref="LayerSpec"/>). Every size is
 /// checked here, once, so that the builder, the pruning engine and the ONNX writer can trust it.
 /// </remarks>

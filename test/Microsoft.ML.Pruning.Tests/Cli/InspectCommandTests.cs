@@ -1,10 +1,10 @@
 using System.Text.Json;
-using Microsoft.ML.Pruning.Cli;
 using Microsoft.ML.Pruning.Networks;
 using Microsoft.ML.Pruning.Onnx;
 using Microsoft.ML.Pruning.Tests.Infrastructure;
 using Microsoft.ML.Pruning.Tests.Networks;
 using Microsoft.ML.Pruning.Tests.Onnx;
+using static Microsoft.ML.Pruning.Tests.Cli.CliRun;
 
 namespace Microsoft.ML.Pruning.Tests.Cli;
 
@@ -12,14 +12,6 @@ namespace Microsoft.ML.Pruning.Tests.Cli;
 public sealed class InspectCommandTests
 {
     public InspectCommandTests() => NetworkTestCases.EnsureTorch();
-
-    private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = await CliApplication.RunAsync(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
 
     /// <summary>LeNet-300-100 pruned 90% per layer, saved with the given storage; returns the per-layer non-zeros.</summary>
     private static Dictionary<string, (long Elements, long NonZeros)> Export(string path, OnnxStorage storage)

@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
-using Microsoft.ML.Pruning.Cli;
 using Microsoft.ML.Pruning.Tests.Infrastructure;
+using static Microsoft.ML.Pruning.Tests.Cli.CliRun;
 
 namespace Microsoft.ML.Pruning.Tests.Cli;
 
@@ -112,14 +112,6 @@ public sealed class InterruptTests
     {
         string? line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
         return line is not null && (Convert.ToUInt64(line["SigIgn:".Length..].Trim(), 16) & (1UL << (signal - 1))) != 0;
-    }
-
-    private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = await CliApplication.RunAsync(args, output, error);
-        return (code, output.ToString(), error.ToString());
     }
 
     private static string RoundsWithoutTimes(string reportPath)

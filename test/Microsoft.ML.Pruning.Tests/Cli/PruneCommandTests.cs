@@ -1,19 +1,11 @@
 using System.Text.Json;
-using Microsoft.ML.Pruning.Cli;
 using Microsoft.ML.Pruning.Tests.Infrastructure;
+using static Microsoft.ML.Pruning.Tests.Cli.CliRun;
 
 namespace Microsoft.ML.Pruning.Tests.Cli;
 
 public sealed class PruneCommandTests
 {
-    private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = await CliApplication.RunAsync(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
-
     [Fact]
     public async Task PrunesSyntheticDigitsAndWritesTheReports()
     {

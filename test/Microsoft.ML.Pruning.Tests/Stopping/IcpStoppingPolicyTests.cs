@@ -13,7 +13,7 @@ public sealed class IcpStoppingPolicyTests
 
     private static PrunableNetwork TrainedMlp(int epochs = 1)
     {
-        var definition = NetworkArchitecture.Mlp(32, 16).Define(Digits.FeatureCount, Digits.Shape, Digits.ClassCount);
+        var definition = NetworkArchitecture.Mlp(32, 16).Define(Digits);
         var network = NetworkBuilder.Build(definition, 4);
         using var batches = new TensorBatches(Digits, 4);
         using var trainer = new Trainer(network, new TrainingOptions { BatchSize = 50 });
