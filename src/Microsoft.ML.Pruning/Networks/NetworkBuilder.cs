@@ -23,12 +23,12 @@ public static class NetworkBuilder
     /// <param name="seed">The initialisation seed.</param>
     /// <param name="device">Where the parameters live; the CPU when null.</param>
     /// <returns>The network, in training mode.</returns>
-    public static PrunableNetwork Build(NetworkDefinition definition, long seed, Device? device = null)
+    public static LayerNetwork Build(NetworkDefinition definition, long seed, Device? device = null)
     {
         ArgumentNullException.ThrowIfNull(definition);
         TorchSharpNativeLoader.EnsureLoaded();
 
-        var network = new PrunableNetwork(definition);
+        var network = new LayerNetwork(definition);
         try
         {
             Initialize(network, seed);

@@ -13,7 +13,7 @@ namespace Microsoft.ML.Pruning.Networks;
 /// described by calling the constructor with any layers of the vocabulary (<see cref="LayerSpec"/>). Every size is
 /// checked here, once, so that the builder, the pruning engine and the ONNX writer can trust it.
 /// </remarks>
-public sealed class NetworkDefinition
+public sealed class NetworkDefinition : INetworkSource
 {
     private readonly List<string> _summary = new();
 
@@ -79,8 +79,18 @@ public sealed class NetworkDefinition
     /// <summary>The image layout of an input row, or null for plain vectors.</summary>
     public ImageShape? InputShape { get; }
 
-    /// <summary>The number of classes: the width of the output logits <c>[N, ClassCount]</c>.</summary>
+    /// <summary>The width of the output <c>[N, ClassCount]</c>: the number of classes of a multiclass network, 1 for
+    /// binary classification and regression.</summary>
     public int ClassCount { get; }
+
+    /// <inheritdoc />
+    int INetworkSource.OutputWidth => ClassCount;
+
+    /// <inheritdoc />
+    bool INetworkSource.HasTrainedWeights => false;
+
+    /// <inheritdoc />
+    PrunableNetwork INetworkSource.Build(long seed, TorchSharp.torch.Device? device) => NetworkBuilder.Build(this, seed, device);
 
     /// <summary>The layers, applied in order.</summary>
     public IReadOnlyList<LayerSpec> Layers { get; }

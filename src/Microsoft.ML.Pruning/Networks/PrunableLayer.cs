@@ -15,13 +15,22 @@ namespace Microsoft.ML.Pruning.Networks;
 /// </remarks>
 public sealed class PrunableLayer
 {
-    private readonly nn.Module _module;
+    private readonly Func<Parameter> _weight;
+    private readonly Func<Parameter?> _bias;
 
     internal PrunableLayer(int index, PrunableLayerInfo info, nn.Module module)
+        : this(index, info, () => WeightOf(module, info.Name), () => BiasOf(module))
+    {
+    }
+
+    /// <summary>A layer whose parameters are read through <paramref name="weight"/> and <paramref name="bias"/> (called on
+    /// every access, so they follow moves between devices).</summary>
+    internal PrunableLayer(int index, PrunableLayerInfo info, Func<Parameter> weight, Func<Parameter?> bias)
     {
         Index = index;
         Info = info;
-        _module = module;
+        _weight = weight;
+        _bias = bias;
     }
 
     /// <summary>The position in forward order: the index of <see cref="PrunableNetwork.PrunableLayers"/> and of the
@@ -34,22 +43,26 @@ public sealed class PrunableLayer
     /// <summary>The layer's description: kind, weight shape, main path or shortcut.</summary>
     public PrunableLayerInfo Info { get; }
 
-    /// <summary>The prunable weight, <c>[out, in]</c> or <c>[out, in, k, k]</c>.</summary>
-    public Parameter Weight => _module switch
+    /// <summary>The prunable weight, <c>[out, in]</c> or <c>[out, in, k, k]</c>: output units or channels on axis 0.</summary>
+    public Parameter Weight => _weight();
+
+    /// <summary>The bias (never pruned), or null when the layer has none.</summary>
+    public Parameter? Bias => _bias();
+
+    /// <inheritdoc />
+    public override string ToString() => $"#{Index} {Info}";
+
+    private static Parameter WeightOf(nn.Module module, string name) => module switch
     {
         Linear linear => linear.weight!,
         Conv2d conv => conv.weight!,
-        _ => throw new InvalidOperationException($"Layer '{Name}' holds an unexpected module type {_module.GetType().Name}."),
+        _ => throw new InvalidOperationException($"Layer '{name}' holds an unexpected module type {module.GetType().Name}."),
     };
 
-    /// <summary>The bias (never pruned), or null when the layer has none.</summary>
-    public Parameter? Bias => _module switch
+    private static Parameter? BiasOf(nn.Module module) => module switch
     {
         Linear linear => linear.bias,
         Conv2d conv => conv.bias,
         _ => null,
     };
-
-    /// <inheritdoc />
-    public override string ToString() => $"#{Index} {Info}";
 }

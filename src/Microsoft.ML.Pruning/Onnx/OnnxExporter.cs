@@ -171,7 +171,12 @@ public static class OnnxExporter
         }
 
         ArgumentNullException.ThrowIfNull(options.Metadata, nameof(options.Metadata));
-        var definition = network.Definition;
+        if (network is not LayerNetwork layered)
+        {
+            throw new NotSupportedException($"Network '{network.Source.Name}' is a {network.GetType().Name}, which the ONNX writer cannot express.");
+        }
+
+        var definition = layered.Definition;
         EnsureExportable(definition);
 
         var state = network.state_dict(); // the live parameters and buffers: read, never disposed here

@@ -30,13 +30,14 @@ public sealed class IterativePruner
     public IterativePrunerOptions Options { get; }
 
     /// <summary>Runs the whole schedule on <paramref name="definition"/> and <paramref name="data"/>.</summary>
-    /// <param name="definition">The network to prune.</param>
+    /// <param name="definition">The network to prune: a built-in architecture's definition (trained from scratch) or an
+    /// imported model (starting from its weights).</param>
     /// <param name="data">Train, validation and test rows; must match the network's input and classes.</param>
     /// <param name="progress">Receives a report every few batches and after every epoch.</param>
     /// <param name="cancellationToken">Checked before every batch; the last completed round's checkpoint stays intact.</param>
     /// <exception cref="OperationCanceledException">The run was cancelled.</exception>
     /// <exception cref="InvalidDataException">Resuming from a checkpoint of another network or other options, or a corrupt one.</exception>
-    public PruningResult Run(NetworkDefinition definition, DataSplit data, IProgress<PruningProgress>? progress = null, CancellationToken cancellationToken = default)
+    public PruningResult Run(INetworkSource definition, DataSplit data, IProgress<PruningProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(data);
@@ -46,7 +47,7 @@ public sealed class IterativePruner
         var clock = Stopwatch.StartNew();
 
         TrainingSeed.Apply(o.Seed);
-        var network = NetworkBuilder.Build(definition, o.Seed);
+        var network = definition.Build(o.Seed);
         var masks = new MaskSet(network);
         var overrides = EffectiveOverrides(network);
         using var train = new TensorBatches(data.Train, o.Seed);
@@ -296,7 +297,7 @@ public sealed class IterativePruner
         return list;
     }
 
-    private PruningReport BuildReport(NetworkDefinition definition, DataSplit data, List<RoundResult> rows, DenseResult dense, int totalEpochs, double seconds, double flowSeconds) => new()
+    private PruningReport BuildReport(INetworkSource definition, DataSplit data, List<RoundResult> rows, DenseResult dense, int totalEpochs, double seconds, double flowSeconds) => new()
     {
         Method = Options.Rounds == 0 ? "dense" : Options.Method,
         Architecture = definition.Name,
@@ -320,7 +321,7 @@ public sealed class IterativePruner
     private void Report(IProgress<PruningProgress>? progress, string phase, int round, int epoch, MaskSet masks, double loss, double val, double? flow)
         => progress?.Report(new PruningProgress(phase, round, Options.Rounds, epoch, 0, 0, masks.Sparsity, loss, val, flow));
 
-    private static void CheckData(NetworkDefinition definition, DataSplit data)
+    private static void CheckData(INetworkSource definition, DataSplit data)
     {
         foreach (var (part, set) in new[] { ("training", data.Train), ("validation", data.Validation), ("test", data.Test) })
         {
@@ -334,15 +335,15 @@ public sealed class IterativePruner
                 throw new ArgumentException($"The {part} data has {set.FeatureCount} features but network '{definition.Name}' takes {definition.InputFeatures}.", nameof(data));
             }
 
-            if (set.ClassCount > definition.ClassCount)
+            if (set.ClassCount > definition.OutputWidth)
             {
-                throw new ArgumentException($"The {part} data has {set.ClassCount} classes but network '{definition.Name}' has {definition.ClassCount} outputs.", nameof(data));
+                throw new ArgumentException($"The {part} data has {set.ClassCount} classes but network '{definition.Name}' has {definition.OutputWidth} outputs.", nameof(data));
             }
         }
     }
 
     /// <summary>Refuses, before any training, overrides that name a layer the network does not have.</summary>
-    private void CheckOverrides(NetworkDefinition definition)
+    private void CheckOverrides(INetworkSource definition)
     {
         var names = definition.PrunableLayers.Select(l => l.Name).ToList();
         foreach (var o in Options.Overrides)
@@ -357,9 +358,9 @@ public sealed class IterativePruner
     }
 
     /// <summary>Identifies a network's layer table in checkpoints: a checkpoint is only resumed on the same network.</summary>
-    internal static string NetworkFingerprint(NetworkDefinition definition)
+    internal static string NetworkFingerprint(INetworkSource definition)
     {
-        string text = $"{definition.Name}|{definition.InputFeatures}|{definition.InputShape}|{definition.ClassCount}|{definition.Describe()}";
+        string text = $"{definition.Name}|{definition.InputFeatures}|{(definition as NetworkDefinition)?.InputShape}|{definition.OutputWidth}|{definition.Describe()}";
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
 

@@ -28,7 +28,7 @@ public static class MagnitudePruner
             if (!masks.Masks.Any(m => m.Name == o.LayerName))
             {
                 throw new ArgumentException(
-                    $"Pruning override names layer '{o.LayerName}', which is not a prunable layer of '{masks.Network.Definition.Name}'. Prunable layers: {string.Join(", ", masks.Masks.Select(m => m.Name))}.",
+                    $"Pruning override names layer '{o.LayerName}', which is not a prunable layer of '{masks.Network.Source.Name}'. Prunable layers: {string.Join(", ", masks.Masks.Select(m => m.Name))}.",
                     nameof(overrides));
             }
 

@@ -33,7 +33,7 @@ public sealed class MaskSet : ITrainingStepHook, IDisposable
     /// <summary>The mask of the named layer.</summary>
     /// <exception cref="KeyNotFoundException">No prunable layer has that name.</exception>
     public PruningMask this[string layerName] => _masks.FirstOrDefault(m => m.Name == layerName)
-        ?? throw new KeyNotFoundException($"Network '{Network.Definition.Name}' has no prunable layer '{layerName}'. Prunable layers: {string.Join(", ", _masks.Select(m => m.Name))}.");
+        ?? throw new KeyNotFoundException($"Network '{Network.Source.Name}' has no prunable layer '{layerName}'. Prunable layers: {string.Join(", ", _masks.Select(m => m.Name))}.");
 
     /// <summary>Total prunable weights.</summary>
     public long Count => _masks.Sum(m => m.Count);

@@ -40,7 +40,7 @@ public sealed record MethodComparison
     /// <param name="optionsFor">Options for a (method, seed) pair.</param>
     /// <param name="progress">Receives each run's progress, tagged with its method and seed.</param>
     /// <param name="cancellationToken">Stops within one batch.</param>
-    public static MethodComparison Run(NetworkDefinition definition, DataSplit data, IReadOnlyList<string> methods, IReadOnlyList<long> seeds,
+    public static MethodComparison Run(INetworkSource definition, DataSplit data, IReadOnlyList<string> methods, IReadOnlyList<long> seeds,
         Func<string, long, IterativePrunerOptions> optionsFor, IProgress<(string Method, long Seed, PruningProgress Progress)>? progress = null,
         CancellationToken cancellationToken = default)
     {

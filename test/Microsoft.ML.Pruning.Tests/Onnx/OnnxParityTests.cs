@@ -51,7 +51,7 @@ public sealed class OnnxParityTests
         var dense = OnnxExporter.Export(network, new OnnxExportOptions { Storage = OnnxStorage.Dense });
         exportClock.Stop();
         var expected = TorchOutputs(network, input);
-        float denseError = CheckParity(network.Definition.Name, expected, Score(dense, input, features));
+        float denseError = CheckParity(network.Source.Name, expected, Score(dense, input, features));
 
         OnnxTestSupport.Prune(network, 0.9);
         OnnxTestSupport.Sharpen(network, input, 37);
@@ -62,8 +62,8 @@ public sealed class OnnxParityTests
         expected = TorchOutputs(network, input);
         var fromDense = Score(prunedDense, input, features);
         var fromSparse = Score(prunedSparse, input, features);
-        float prunedError = CheckParity(network.Definition.Name, expected, fromDense);
-        float sparseError = CheckParity(network.Definition.Name, expected, fromSparse);
+        float prunedError = CheckParity(network.Source.Name, expected, fromDense);
+        float sparseError = CheckParity(network.Source.Name, expected, fromSparse);
         foreach (int batch in Batches)
         {
             // Same weights once ONNX Runtime has made the sparse initializers dense: bit-identical outputs.
@@ -99,7 +99,7 @@ public sealed class OnnxParityTests
     /// <summary>TorchSharp's softmax scores for batch 1 (the first row) and batch 37, one array per row.</summary>
     private static Dictionary<int, float[][]> TorchOutputs(PrunableNetwork network, float[] rows)
     {
-        int features = network.Definition.InputFeatures;
+        int features = network.Source.InputFeatures;
         return Batches.ToDictionary(b => b, b => Rows(OnnxTestSupport.TorchScores(network, rows.AsSpan(0, b * features).ToArray(), b), b));
     }
 

@@ -50,7 +50,7 @@ internal static class OnnxTestSupport
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         network.eval();
-        var logits = network.call(torch.tensor(rows, new long[] { batch, network.Definition.InputFeatures }));
+        var logits = network.call(torch.tensor(rows, new long[] { batch, network.Source.InputFeatures }));
         double std = (logits - logits.mean(new long[] { 1 }, keepdim: true)).std().item<float>();
         var output = network.PrunableLayers[^1];
         output.Weight.mul_(spread / std);
@@ -63,7 +63,7 @@ internal static class OnnxTestSupport
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         network.eval();
-        var input = torch.tensor(features, new long[] { batch, network.Definition.InputFeatures });
+        var input = torch.tensor(features, new long[] { batch, network.Source.InputFeatures });
         return nn.functional.softmax(network.call(input), 1).data<float>().ToArray();
     }
 
