@@ -154,27 +154,12 @@ internal sealed class OnnxGraphBuilder
 
     private static string[] Inputs(params string?[] names) => names.Where(n => n is not null).Select(n => n!).ToArray();
 
-    /// <summary>Adds a prunable weight as a dense or sparse initializer, as <see cref="_storage"/> says.</summary>
+    /// <summary>Adds a prunable weight, stored as <see cref="_storage"/> says.</summary>
     private string Weight(string path)
     {
         string key = path + ".weight";
         var (shape, values) = _readTensor(key);
-        bool sparse = _prunableWeights.Contains(key) && _storage switch
-        {
-            OnnxStorage.Sparse => true,
-            // Sparse costs 12 bytes per non-zero, dense 4 per entry: sparse wins below one third density.
-            OnnxStorage.Auto => OnnxTensors.NonZeroCount(values) * OnnxTensors.SparseBytesPerNonZero < values.LongLength * OnnxTensors.DenseBytesPerValue,
-            _ => false,
-        };
-        if (sparse)
-        {
-            _graph.SparseInitializer.Add(OnnxTensors.Sparse(key, shape, values));
-        }
-        else
-        {
-            _graph.Initializer.Add(OnnxTensors.Float(key, shape, values));
-        }
-
+        OnnxWeightStorage.Add(_graph, key, shape, values, _prunableWeights.Contains(key) ? _storage : OnnxStorage.Dense);
         return key;
     }
 
