@@ -42,6 +42,10 @@ public sealed record PruningReport
     /// <summary>Wall time spent computing flow metrics over the whole run.</summary>
     public double TotalFlowSeconds { get; init; }
 
+    /// <summary>Things a user should know that did not stop the run (e.g. a layer that could not be pruned further, a
+    /// training loss that exploded); empty when there were none.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = Array.Empty<string>();
+
     /// <summary>The exported ONNX model, when one was written.</summary>
     public OnnxExportInfo? Onnx { get; init; }
 
