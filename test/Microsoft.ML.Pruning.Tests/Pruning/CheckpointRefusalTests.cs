@@ -97,13 +97,14 @@ public sealed class CheckpointRefusalTests : IClassFixture<CheckpointRefusalTest
         {
             string source = PruningCheckpoint.PathIn(dir.Path);
             File.WriteAllBytes(source, _checkpoint.Bytes);
-            using var full = PruningCheckpoint.Load(source, IterativePruner.NetworkFingerprint(definition), definition.Name, options.Fingerprint());
+            using var full = PruningCheckpoint.Load(source, IterativePruner.NetworkFingerprint(definition), definition.Name, options.Fingerprint(), DataIdentity.Of(Digits));
             var tensors = full.Tensors.Where(g => g.Key != missing).ToDictionary(g => g.Key, g => g.Value);
             string target = Path.Combine(dir.Path, "incomplete.bin");
             new PruningCheckpoint
             {
                 NetworkFingerprint = full.NetworkFingerprint,
                 OptionsFingerprint = full.OptionsFingerprint,
+                DataIdentity = full.DataIdentity,
                 Report = full.Report,
                 TrainerEpochs = full.TrainerEpochs,
                 RngState = full.RngState,

@@ -130,7 +130,9 @@ public sealed class CheckpointResumeTests
     {
         public string Name => inner.Name;
 
-        public int MaxEpochs => inner.MaxEpochs;
+        public double MaxEpochs => inner.MaxEpochs;
+
+        public double CheckEvery => inner.CheckEvery;
 
         public void Initialize(DenseReference reference, CancellationToken cancellationToken = default)
         {
@@ -140,6 +142,6 @@ public sealed class CheckpointResumeTests
 
         public void BeginRound(int round) => inner.BeginRound(round);
 
-        public StoppingDecision AfterEpoch(StoppingContext context, CancellationToken cancellationToken = default) => inner.AfterEpoch(context, cancellationToken);
+        public StoppingDecision Check(StoppingContext context, CancellationToken cancellationToken = default) => inner.Check(context, cancellationToken);
     }
 }
