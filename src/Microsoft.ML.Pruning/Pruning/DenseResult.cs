@@ -18,6 +18,10 @@ public sealed record DenseResult
     /// <summary>Validation loss after dense training.</summary>
     public double ValLoss { get; init; }
 
+    /// <summary>Validation loss of the network as built, before any training (for an imported model: as imported). The
+    /// scale against which an exploding training loss is recognised.</summary>
+    public double InitialValLoss { get; init; }
+
     /// <summary>Epochs of dense training (0 for an imported model used as it is).</summary>
     public int Epochs { get; init; }
 

@@ -18,7 +18,10 @@ namespace Microsoft.ML.Pruning.Pruning;
 /// </summary>
 public sealed class IterativePruner
 {
-    /// <summary>An epoch whose mean training loss exceeds the first epoch's by this factor is reported as exploding.</summary>
+    /// <summary>
+    /// An epoch whose mean training loss exceeds this many times the network's loss before training (or 1, whichever is
+    /// larger: a well-trained imported model starts near 0) is reported as exploding.
+    /// </summary>
     public const double LossExplosionFactor = 100;
 
     /// <summary>Creates a pruner; the options are validated here.</summary>
@@ -137,7 +140,7 @@ public sealed class IterativePruner
         state.PriorSeconds = report.TotalWallSeconds;
         state.FlowSeconds = report.TotalFlowSeconds;
         state.Warnings.AddRange(report.Warnings);
-        state.ReferenceLoss = report.Dense!.Losses.Concat(report.Rounds.SelectMany(r => r.Losses)).Select(l => (double?)l).FirstOrDefault();
+        state.ReferenceLoss = report.Dense!.InitialValLoss;
         return true;
     }
 
@@ -151,11 +154,13 @@ public sealed class IterativePruner
         }
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        double initialLoss = state.Trainer.Evaluate(state.Validation, state.CancellationToken).Loss;
+        state.ReferenceLoss = initialLoss;
         var losses = new List<double>();
         for (int epoch = 0; epoch < Options.PretrainEpochs; epoch++)
         {
             var result = state.Trainer.TrainEpoch(state.Train, epoch, "dense", BatchProgress(state, "dense", 0, epoch), state.CancellationToken);
-            CheckFinite(state, result.TrainLoss, "dense", 0, epoch + 1);
+            CheckFinite(result.TrainLoss, "dense", 0, epoch + 1);
             losses.Add(result.TrainLoss);
             var val = state.Trainer.Evaluate(state.Validation, state.CancellationToken);
             ReportCheck(state, "dense", 0, epoch + 1, epoch + 1, result.TrainLoss, val.Metric, null);
@@ -174,6 +179,7 @@ public sealed class IterativePruner
             ValAccuracy = denseVal.Accuracy,
             TestAccuracy = denseTest.Accuracy,
             ValLoss = denseVal.Loss,
+            InitialValLoss = initialLoss,
             Epochs = Options.PretrainEpochs,
             Samples = (long)Options.PretrainEpochs * state.Data.Train.Count,
             Losses = losses,
@@ -339,7 +345,7 @@ public sealed class IterativePruner
             int epochInRound = (int)(batches / batchesPerEpoch);
             var segment = state.Trainer.TrainBatches(state.Train, epochInRound, count, "round",
                 BatchProgress(state, "round", round, epochInRound), state.CancellationToken);
-            CheckFinite(state, segment.MeanLoss, "round", round, epochInRound + 1);
+            CheckFinite(segment.MeanLoss, "round", round, epochInRound + 1);
             count -= segment.Batches;
             batches += segment.Batches;
             samples += segment.Samples;
@@ -367,7 +373,7 @@ public sealed class IterativePruner
         for (int epoch = 0; epoch < Options.FinalFineTuneEpochs; epoch++)
         {
             var result = state.Trainer.TrainEpoch(state.Train, epoch, "fine-tune", BatchProgress(state, "fine-tune", round, epoch), state.CancellationToken);
-            CheckFinite(state, result.TrainLoss, "fine-tune", round, epoch + 1);
+            CheckFinite(result.TrainLoss, "fine-tune", round, epoch + 1);
             CheckExplosion(state, result.TrainLoss, "fine-tune", round, epoch + 1);
             state.FineTuneLosses.Add(result.TrainLoss);
             ReportCheck(state, "fine-tune", round, epoch + 1, epoch + 1, result.TrainLoss, state.Trainer.Evaluate(state.Validation, state.CancellationToken).Metric, null);
@@ -469,16 +475,11 @@ public sealed class IterativePruner
     }
 
     /// <summary>A non-finite loss stops the run at once: nothing trained on NaN is worth exporting.</summary>
-    private static void CheckFinite(RunState state, double loss, string phase, int round, int epoch)
+    private static void CheckFinite(double loss, string phase, int round, int epoch)
     {
         if (!double.IsFinite(loss))
         {
             throw new TrainingDivergedException(phase, round, epoch, loss, $"the training loss ({loss})");
-        }
-
-        if (state.ReferenceLoss is null)
-        {
-            state.ReferenceLoss = loss;
         }
     }
 
@@ -486,11 +487,12 @@ public sealed class IterativePruner
     /// without becoming non-finite.</summary>
     private static void CheckExplosion(RunState state, double loss, string phase, int round, int epoch)
     {
-        if (state.ReferenceLoss is { } first && loss > first * LossExplosionFactor && !state.Warnings.Any(w => w.StartsWith("The training loss exploded", StringComparison.Ordinal)))
+        double scale = Math.Max(state.ReferenceLoss ?? 1, 1);
+        if (loss > scale * LossExplosionFactor && !state.Warnings.Any(w => w.StartsWith("The training loss exploded", StringComparison.Ordinal)))
         {
             string where = phase == "round" ? $"round {round}, epoch {epoch}" : $"{phase} epoch {epoch}";
             state.Warnings.Add(FormattableString.Invariant(
-                $"The training loss exploded in {where}: {loss:G4}, more than {LossExplosionFactor} times the first epoch's {first:G4}. The model may be poor; try a lower learning rate."));
+                $"The training loss exploded in {where}: {loss:G4}, more than {LossExplosionFactor} times the loss before training ({scale:G4}). The model may be poor; try a lower learning rate."));
         }
     }
 

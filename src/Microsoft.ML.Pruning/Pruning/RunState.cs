@@ -90,7 +90,7 @@ internal sealed class RunState : IDisposable
     /// <summary>True once a round could remove nothing: every layer is at its floor, so later rounds would prune nothing either.</summary>
     public bool PruningExhausted { get; set; }
 
-    /// <summary>The first epoch's training loss: an epoch far above it is flagged as an exploding loss.</summary>
+    /// <summary>The validation loss before any training: an epoch far above it is flagged as an exploding loss.</summary>
     public double? ReferenceLoss { get; set; }
 
     /// <summary>TorchSharp's generator state read from a checkpoint, restored once the policy is initialised.</summary>

@@ -125,6 +125,49 @@ public sealed class TrainerTests
     }
 
     [Fact]
+    public void AnEpochTrainedInPiecesEqualsOneTrainedAtOnce()
+    {
+        // Sub-epoch decisions train an epoch in stretches: the weights must not depend on where the stretches end.
+        using var train = new TensorBatches(Blobs(300, 1), seed: 1);
+        var whole = SmallNet(5);
+        var pieces = SmallNet(5);
+        using var a = new Trainer(whole, new TrainingOptions { Optimizer = OptimizerOptions.Adam(1e-2), BatchSize = 16 });
+        using var b = new Trainer(pieces, new TrainingOptions { Optimizer = OptimizerOptions.Adam(1e-2), BatchSize = 16 });
+
+        var epoch = a.TrainEpoch(train, 0);
+        var first = b.TrainBatches(train, 0, 5);
+        var second = b.TrainBatches(train, 0, 7);
+        var rest = b.TrainBatches(train, 0, 100);
+
+        Assert.Equal((5, false), (first.Batches, first.EpochCompleted));
+        Assert.Equal(19 - 12, rest.Batches); // 300 rows in batches of 16: 19 batches, the last one of 12 rows
+        Assert.True(rest.EpochCompleted);
+        Assert.Equal(300, first.Samples + second.Samples + rest.Samples);
+        Assert.Equal(epoch.TrainLoss, rest.EpochLoss!.Value, 12);
+        Assert.Equal(1, b.EpochsTrained);
+        Assert.Equal(0, b.BatchesIntoEpoch);
+        Assert.Equal(Pruning.PruningTestKit.StateBytes(whole), Pruning.PruningTestKit.StateBytes(pieces));
+    }
+
+    [Fact]
+    public void AnAbandonedEpochMakesTheNextStartAFreshShuffle()
+    {
+        using var train = new TensorBatches(Blobs(300, 1), seed: 1);
+        using var trainer = new Trainer(SmallNet(5), new TrainingOptions { BatchSize = 16 });
+
+        trainer.TrainBatches(train, 0, 4);
+        Assert.Equal(4, trainer.BatchesIntoEpoch);
+        Assert.NotNull(trainer.CurrentEpochLoss);
+        trainer.AbandonEpoch();
+        trainer.AbandonEpoch(); // between epochs: nothing to drop
+
+        Assert.Equal(1, trainer.EpochsTrained);
+        Assert.Equal(0, trainer.BatchesIntoEpoch);
+        Assert.Null(trainer.CurrentEpochLoss);
+        Assert.True(trainer.TrainEpoch(train, 1).Samples == 300);
+    }
+
+    [Fact]
     public void NoTensorsLeakAcrossEpochs()
     {
         using var train = new TensorBatches(Blobs(300, 1), seed: 1);
