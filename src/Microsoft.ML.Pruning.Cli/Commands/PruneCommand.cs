@@ -6,7 +6,7 @@ namespace Microsoft.ML.Pruning.Cli.Commands;
 /// <summary><c>mlnet-prune prune</c>: load data, train and prune a network, write the report.</summary>
 internal static class PruneCommand
 {
-    public static System.CommandLine.Command Create(TextWriter output, TextWriter error)
+    public static System.CommandLine.Command Create(TextWriter output, TextWriter error, Action<string>? outputStep = null)
     {
         var common = new CommonOptions();
         var method = new Option<string>("--method") { Description = "Pruning method: " + CommonOptions.MethodList + ".", DefaultValueFactory = _ => "lth" };
@@ -28,7 +28,7 @@ internal static class PruneCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var settings = common.Read(parse) with { Method = parse.GetValue(method)!, Resume = parse.GetValue(resume), Storage = parse.GetValue(storage)! };
-            return await Task.Run(() => PruneRunner.Run(settings, output, error, cancellationToken), cancellationToken).ConfigureAwait(false);
+            return await Task.Run(() => PruneRunner.Run(settings, output, error, cancellationToken, outputStep), cancellationToken).ConfigureAwait(false);
         });
         return command;
     }
