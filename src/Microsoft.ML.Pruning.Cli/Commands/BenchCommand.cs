@@ -82,6 +82,11 @@ internal static class BenchCommand
                 ? $"the comparison's files could not all be put in place in '{folder.FullPath}': {e.Message}. They are complete in a hidden staging folder there; the next run with this --out puts them in place first."
                 : $"cannot write the comparison to '{folder.FullPath}': {e.Message}. None of its files were written; the earlier files there are unchanged.", e);
         }
+        catch
+        {
+            set.Discard(); // an unexpected error: the folder stays as it was
+            throw;
+        }
 
         if (cancellationToken.IsCancellationRequested)
         {

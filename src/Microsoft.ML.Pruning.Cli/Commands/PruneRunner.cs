@@ -38,7 +38,9 @@ internal static class PruneRunner
         }
         catch (OperationCanceledException)
         {
-            error.WriteLine("mlnet-prune: cancelled; the last completed round's checkpoint is in --out (continue with --resume).");
+            error.WriteLine(File.Exists(PruningCheckpoint.PathIn(outDir))
+                ? "mlnet-prune: cancelled; the last completed round's checkpoint is in --out (continue with --resume)."
+                : "mlnet-prune: cancelled before the first checkpoint; nothing was written.");
             return ExitCodes.Cancelled;
         }
         catch (InvalidDataException e)
@@ -71,6 +73,11 @@ internal static class PruneRunner
                 throw new CliFailureException(set.Committing
                     ? $"the final files could not all be put in place in '{outDir}': {e.Message}. They are complete in a hidden staging folder there; the next run with this --out puts them in place first."
                     : $"cannot write the final files to '{outDir}': {e.Message}. None were written; the earlier files there are unchanged.", e);
+            }
+            catch
+            {
+                set.Discard(); // an unexpected error: the folder stays as it was
+                throw;
             }
 
             if (cancellationToken.IsCancellationRequested)
