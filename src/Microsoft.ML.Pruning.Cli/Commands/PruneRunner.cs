@@ -14,10 +14,10 @@ internal static class PruneRunner
 
     public static int Run(PruneSettings settings, TextWriter output, TextWriter error, CancellationToken cancellationToken, Action<string>? outputStep = null)
     {
-        var engineOptions = RunSetup.Options(settings, settings.Method, settings.Seed, null); // method and numbers, before loading data
+        // Method and numbers are checked before the data is loaded; --out is only checked, created when training starts.
+        var pruner = new IterativePruner(RunSetup.Options(settings, settings.Method, settings.Seed, OutputFolder.Check(settings.OutputDirectory)));
         var setup = RunSetup.Prepare(settings);
         var (split, architecture, definition, outDir) = (setup.Split, setup.Architecture, setup.Definition, setup.OutputDirectory);
-        var pruner = new IterativePruner(engineOptions with { CheckpointDirectory = outDir });
 
         var options = pruner.Options;
         if (!settings.Json)

@@ -62,11 +62,17 @@ internal static class TinyCsv
     public static string[] QuickPrune(string csv, string outDirectory, params string[] more) =>
         new[] { "prune", "--data", $"csv:{csv}", "--arch", "mlp:8", "--rounds", "1", "--epochs", "1", "--pretrain-epochs", "1", "--out", outDirectory }.Concat(more).ToArray();
 
-    /// <summary><paramref name="args"/> with <paramref name="option"/>'s value replaced by <paramref name="value"/>.</summary>
+    /// <summary><paramref name="args"/> with <paramref name="option"/> set to <paramref name="value"/> (replaced, or added).</summary>
     public static string[] With(this string[] args, string option, string value)
     {
+        int at = Array.IndexOf(args, option);
+        if (at < 0)
+        {
+            return args.Concat(new[] { option, value }).ToArray();
+        }
+
         var copy = args.ToArray();
-        copy[Array.IndexOf(copy, option) + 1] = value;
+        copy[at + 1] = value;
         return copy;
     }
 }
