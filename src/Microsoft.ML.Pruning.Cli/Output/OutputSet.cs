@@ -41,7 +41,10 @@ internal sealed class OutputSet
     /// <summary>The hidden folder the files are written into before they are put in place.</summary>
     public string StagingDirectory { get; }
 
-    /// <summary>Starts a set in <paramref name="folder"/>: creates its staging folder.</summary>
+    /// <summary>
+    /// Starts a set in <paramref name="folder"/>. Nothing is written yet: the staging folder is created by the first
+    /// file written into it, inside the caller's error handling.
+    /// </summary>
     /// <param name="folder">The locked output folder.</param>
     /// <param name="kind">Which command's set.</param>
     /// <param name="step">Called with the name of every step (e.g. <c>staged:model.onnx</c>, <c>moved:report.json</c>); lets tests stop or fail a run at any step.</param>
@@ -49,7 +52,6 @@ internal sealed class OutputSet
     public static OutputSet Begin(OutputFolder folder, OutputSetKind kind, Action<string>? step, CancellationToken cancellationToken)
     {
         string staging = Path.Combine(folder.FullPath, AtomicFile.TemporaryName(kind.StagingName));
-        Directory.CreateDirectory(staging);
         return new OutputSet(folder.FullPath, folder.Lock, kind, staging, step, cancellationToken);
     }
 
