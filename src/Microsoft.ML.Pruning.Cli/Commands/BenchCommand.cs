@@ -1,13 +1,15 @@
 using System.CommandLine;
 using System.Globalization;
+using Microsoft.ML.Pruning.Cli.Output;
 using Microsoft.ML.Pruning.Pruning;
+using Microsoft.ML.Pruning.Training;
 
 namespace Microsoft.ML.Pruning.Cli.Commands;
 
 /// <summary><c>mlnet-prune bench</c>: several methods × seeds on one data set and network, compared in one table.</summary>
 internal static class BenchCommand
 {
-    public static System.CommandLine.Command Create(TextWriter output, TextWriter error)
+    public static System.CommandLine.Command Create(TextWriter output, TextWriter error, Action<string>? outputStep = null)
     {
         var common = new CommonOptions();
         var methods = new Option<string>("--methods") { Description = "Comma-separated methods: " + CommonOptions.MethodList + "; PQ-index methods take their orders as name(p,q); 'paper' stands for the ICP paper's seven (lth, sap(1,2), sap(0.5,1), icp-if-sap(1,2), icp-if-sap(0.5,1), icp-gf-sap(1,2), icp-gf-sap(0.5,1)).", DefaultValueFactory = _ => "lth,imp-ar,icp-if" };
@@ -26,31 +28,23 @@ internal static class BenchCommand
             var settings = common.Read(parse);
             var methodList = MethodSpec.SplitList(parse.GetValue(methods)!).ToArray();
             int seedCount = parse.GetValue(seeds);
-            return await Task.Run(() => Run(settings, methodList, seedCount, output, error, cancellationToken), cancellationToken).ConfigureAwait(false);
+            return await Task.Run(() => Run(settings, methodList, seedCount, output, error, outputStep, cancellationToken), cancellationToken).ConfigureAwait(false);
         });
         return command;
     }
 
-    private static int Run(PruneSettings settings, string[] methods, int seedCount, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    private static int Run(PruneSettings settings, string[] methods, int seedCount, TextWriter output, TextWriter error, Action<string>? outputStep, CancellationToken cancellationToken)
     {
         var c = CultureInfo.InvariantCulture;
-        if (seedCount <= 0)
-        {
-            throw new CliUsageException($"--seeds must be positive (got {seedCount}).");
-        }
-
-        if (methods.Length == 0)
-        {
-            throw new CliUsageException("--methods names no method.");
-        }
-
-        var setup = RunSetup.Prepare(settings);
-        var seeds = Enumerable.Range(0, seedCount).Select(i => settings.Seed + i).ToList();
+        CheckMethods(methods, seedCount);
         foreach (var m in methods)
         {
             RunSetup.Options(settings, m, settings.Seed, null); // every method name checked before any training
         }
 
+        var setup = RunSetup.Prepare(settings);
+        var seeds = Enumerable.Range(0, seedCount).Select(i => settings.Seed + i).ToList();
+        using var folder = OutputFolder.Open(setup.OutputDirectory, "bench", error);
         var progress = settings.Json ? null : new MethodProgress(error);
         MethodComparison comparison;
         try
@@ -60,12 +54,47 @@ internal static class BenchCommand
         }
         catch (OperationCanceledException)
         {
-            error.WriteLine("mlnet-prune: cancelled.");
+            error.WriteLine("mlnet-prune: cancelled; nothing was written.");
             return ExitCodes.Cancelled;
+        }
+        catch (TrainingDivergedException e)
+        {
+            throw new CliFailureException(e.Message + " Nothing was written.", e);
         }
 
         comparison = comparison with { Data = settings.Data, Architecture = setup.Architecture.ToString() };
-        Reporting.ReportWriter.Save(comparison, setup.OutputDirectory);
+        var set = OutputSet.Begin(folder, OutputSetKind.Bench, outputStep, cancellationToken);
+        try
+        {
+            Reporting.ReportWriter.Save(comparison, set.StagingDirectory);
+            set.Staged("bench");
+            set.Commit();
+        }
+        catch (OperationCanceledException)
+        {
+            set.Discard();
+            error.WriteLine("mlnet-prune: cancelled before the comparison was written: none of its files were.");
+            return ExitCodes.Cancelled;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            set.Discard();
+            throw new CliFailureException(set.Committing
+                ? $"the comparison's files could not all be put in place in '{folder.FullPath}': {e.Message}. They are complete in a hidden staging folder there; the next run with this --out puts them in place first."
+                : $"cannot write the comparison to '{folder.FullPath}': {e.Message}. None of its files were written; the earlier files there are unchanged.", e);
+        }
+        catch
+        {
+            set.Discard(); // an unexpected error: the folder stays as it was
+            throw;
+        }
+
+        if (cancellationToken.IsCancellationRequested)
+        {
+            error.WriteLine("mlnet-prune: cancelled while the comparison's files were being put in place; they are complete.");
+            return ExitCodes.Cancelled;
+        }
+
         if (settings.Json)
         {
             output.WriteLine(comparison.ToJson());
@@ -83,6 +112,26 @@ internal static class BenchCommand
         }
 
         return ExitCodes.Success;
+    }
+
+    /// <summary>At least one method, each named once, and at least one seed.</summary>
+    private static void CheckMethods(string[] methods, int seedCount)
+    {
+        if (seedCount <= 0)
+        {
+            throw new CliUsageException($"--seeds must be positive (got {seedCount}).");
+        }
+
+        if (methods.Length == 0)
+        {
+            throw new CliUsageException("--methods names no method.");
+        }
+
+        var repeated = methods.GroupBy(m => m, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
+        if (repeated is not null)
+        {
+            throw new CliUsageException($"--methods names '{repeated.Key}' {repeated.Count()} times; name each method once (use --seeds for repeated runs).");
+        }
     }
 
     /// <summary>One line per check point, tagged with method and seed.</summary>

@@ -24,6 +24,8 @@ internal sealed class CommonOptions
     public Option<string> Optimizer { get; } = new("--optimizer") { Description = "adam or sgd.", DefaultValueFactory = _ => "adam" };
     public Option<double?> LearningRate { get; } = new("--lr") { Description = "Learning rate (default: 1.2e-3 for Adam, 0.05 for SGD)." };
     public Option<int> BatchSize { get; } = new("--batch-size") { Description = "Training mini-batch size.", DefaultValueFactory = _ => 60 };
+    public Option<int?> Classes { get; } = new("--classes") { Description = "Number of classes; labels must lie in 0..N-1 (default: 10 for idx:, mnist: and cifar10:, the labels of a csv: file)." };
+    public Option<string?> InputShape { get; } = new("--input-shape") { Description = "Image layout C,H,W of a csv: file's feature columns (e.g. 1,28,28), for convolutional architectures." };
 
     public CommonOptions()
     {
@@ -35,7 +37,7 @@ internal sealed class CommonOptions
 
     public void AddTo(System.CommandLine.Command command)
     {
-        foreach (Option option in new Option[] { Data, Arch, Rounds, Rate, Epochs, PretrainEpochs, Scope, Epsilon, Pq, CheckEvery, Protocol, Seed, Out, Format, Split, Optimizer, LearningRate, BatchSize })
+        foreach (Option option in new Option[] { Data, Arch, Rounds, Rate, Epochs, PretrainEpochs, Scope, Epsilon, Pq, CheckEvery, Protocol, Seed, Out, Format, Split, Optimizer, LearningRate, BatchSize, Classes, InputShape })
         {
             command.Options.Add(option);
         }
@@ -61,6 +63,8 @@ internal sealed class CommonOptions
         Optimizer = parse.GetValue(Optimizer)!,
         LearningRate = parse.GetValue(LearningRate),
         BatchSize = parse.GetValue(BatchSize),
+        ClassCount = parse.GetValue(Classes),
+        InputShape = parse.GetValue(InputShape),
     };
 
     public static string MethodList => string.Join(", ", PruningMethods.Names);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Microsoft.ML.Pruning.Cli.Output;
 using Microsoft.ML.Pruning.Onnx;
 
 namespace Microsoft.ML.Pruning.Cli.Commands;
@@ -21,6 +22,12 @@ internal static class InspectCommand
         command.SetAction(parse =>
         {
             string path = parse.GetValue(model)!;
+            if (Directory.Exists(path))
+            {
+                string inside = Path.Combine(path, "model.onnx");
+                throw new CliUsageException($"{path} is a folder; give an ONNX file{(File.Exists(inside) ? $", e.g. {inside}" : "")}.");
+            }
+
             OnnxModelInfo info;
             try
             {
@@ -32,6 +39,8 @@ internal static class InspectCommand
                 throw new CliUsageException(e is InvalidDataException ? e.Message : $"cannot read {path}: {e.Message}", e);
             }
 
+            // A model from an output folder is shown only as part of a whole set (see docs/reliability.md).
+            var marker = OutputSetCheck.Verify(path);
             if (parse.GetValue(format) == "json")
             {
                 output.WriteLine(info.ToJson());
@@ -39,6 +48,11 @@ internal static class InspectCommand
             else
             {
                 WriteText(output, path, info);
+                if (marker is not null)
+                {
+                    output.WriteLine();
+                    output.WriteLine($"output set: complete, {marker.Describe()}; its {marker.Files.Count} files match {OutputSetKind.All.First(k => k.Command == marker.Command).MarkerFile}");
+                }
             }
 
             return ExitCodes.Success;

@@ -24,4 +24,6 @@ internal sealed record PruneSettings
     public string Optimizer { get; init; } = "adam";
     public double? LearningRate { get; init; }
     public int BatchSize { get; init; } = 60;
+    public int? ClassCount { get; init; }
+    public string? InputShape { get; init; }
 }

@@ -61,6 +61,11 @@ public sealed record OnnxModelInfo
     public static OnnxModelInfo Read(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        if (Directory.Exists(path))
+        {
+            throw new FileNotFoundException($"{path} is a folder, not an ONNX file.", path);
+        }
+
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"No such file: {path}", path);

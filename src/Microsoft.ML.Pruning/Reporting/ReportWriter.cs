@@ -30,6 +30,15 @@ public static class ReportWriter
     /// <summary>The comparison's remaining weights per round, one line per method.</summary>
     public const string RemainingWeightsPerRoundFile = "remaining-weights-per-round.png";
 
+    /// <summary>Every file <see cref="Save(PruningReport, string, double?)"/> may write (charts without data are left out).</summary>
+    public static IReadOnlyList<string> ReportFiles { get; } = new[] { "report.json", "report.md", AccuracyVsSparsityFile, EpochsPerRoundFile, FlowDistanceFile };
+
+    /// <summary>Every file <see cref="Save(MethodComparison, string)"/> may write (charts without data are left out).</summary>
+    public static IReadOnlyList<string> ComparisonFiles { get; } = new[]
+    {
+        "bench.json", "bench.md", AccuracyVsEpochsFile, MetricPerRoundFile, RetrainingPerRoundFile, RemainingWeightsPerRoundFile,
+    };
+
     /// <summary>
     /// Writes <c>report.json</c>, the charts that have data (see <see cref="ReportCharts"/>) and <c>report.md</c>
     /// embedding them into <paramref name="directory"/>, each file atomically. A chart with no data is not written,

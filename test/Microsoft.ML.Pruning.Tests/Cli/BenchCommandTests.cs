@@ -27,8 +27,12 @@ public sealed class BenchCommandTests
         Assert.Equal(4.0, methods[0].GetProperty("retrainingEpochs").GetDouble());
         Assert.True(methods[1].GetProperty("retrainingEpochs").GetDouble() <= 4.0);
         Assert.Contains("| icp-if |", File.ReadAllText(dir.File("bench.md")));
-        Reporting.PngFile.AssertValid(dir.File(Microsoft.ML.Pruning.Reporting.ReportWriter.AccuracyVsEpochsFile), 800, 500);
-        Reporting.ReportChartsTests.AssertLinksResolve(dir, "bench.md", 1);
+        foreach (var chart in Reporting.ReportChartsTests.ComparisonCharts)
+        {
+            Reporting.PngFile.AssertValid(dir.File(chart), 800, 500);
+        }
+
+        Reporting.ReportChartsTests.AssertLinksResolve(dir, "bench.md", 4);
     }
 
     [Fact]
