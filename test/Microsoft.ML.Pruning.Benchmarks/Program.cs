@@ -71,7 +71,12 @@ switch (command)
         break;
     }
 
+    case "onnx-models":
+        // Writes every built-in × storage mode for OnnxChecker/check_onnx.py; prints the file-size table.
+        Console.WriteLine(OnnxStorageModels.Write(Arg("out", "onnx-models")));
+        break;
+
     default:
-        Console.WriteLine("usage: Microsoft.ML.Pruning.Benchmarks <foundation|lth|icp|scoring|trainer-overhead> [--data SPEC] [--arch NAME] [--epochs N]");
+        Console.WriteLine("usage: Microsoft.ML.Pruning.Benchmarks <foundation|lth|icp|scoring|trainer-overhead|onnx-models> [--data SPEC] [--arch NAME] [--epochs N] [--out DIR]");
         break;
 }

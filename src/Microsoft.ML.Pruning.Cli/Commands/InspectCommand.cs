@@ -46,6 +46,16 @@ internal static class InspectCommand
         return command;
     }
 
+    /// <summary>How a stored tensor is held, in a word or two: the storage modes of <c>--storage</c> are "dense"
+    /// (an initializer) and "sparse" (a Constant's sparse_value); files from other writers may hold the other forms.</summary>
+    private static string StorageLabel(OnnxTensorStorage storage) => storage switch
+    {
+        OnnxTensorStorage.SparseConstant => "sparse",
+        OnnxTensorStorage.SparseInitializer => "sparse initializer",
+        OnnxTensorStorage.Constant => "dense constant",
+        _ => "dense",
+    };
+
     private static void WriteText(TextWriter output, string path, OnnxModelInfo info)
     {
         var c = CultureInfo.InvariantCulture;
@@ -66,13 +76,13 @@ internal static class InspectCommand
         }
 
         output.WriteLine();
-        var header = new[] { "initializer", "shape", "elements", "storage", "non-zeros", "sparsity", "bytes" };
+        var header = new[] { "tensor", "shape", "elements", "storage", "non-zeros", "sparsity", "bytes" };
         var rows = info.Initializers.Select(i => new[]
         {
             i.IsPrunableWeight ? i.Name + " *" : i.Name,
             "[" + string.Join(", ", i.Shape) + "]",
             i.ElementCount.ToString("N0", c),
-            i.Sparse ? "sparse" : "dense",
+            StorageLabel(i.Storage),
             i.NonZeros.ToString("N0", c),
             i.Sparsity.ToString("P1", c),
             i.Bytes.ToString("N0", c),

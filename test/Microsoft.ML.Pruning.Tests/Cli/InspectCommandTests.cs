@@ -84,7 +84,7 @@ public sealed class InspectCommandTests
         var (code, stdout, stderr) = await Run("inspect", path);
 
         Assert.True(code == 0, stderr);
-        Assert.Contains("initializer", stdout);
+        Assert.Contains("tensor", stdout);
         Assert.Contains("fc1.weight *", stdout);
         Assert.Contains("sparse", stdout);
         Assert.Contains(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"sparsity {info.Sparsity:P2}"), stdout);
