@@ -51,11 +51,12 @@ internal static class BenchCommand
         }
 
         var progress = settings.Json ? null : new MethodProgress(error);
+        var deployment = settings.Measurement is null ? null : new BenchDeployment(setup.Definition, settings, settings.Json ? null : error, cancellationToken);
         MethodComparison comparison;
         try
         {
             comparison = MethodComparison.Run(setup.Definition, setup.Split, methods, seeds,
-                (m, s) => RunSetup.Options(settings, m, s, null), progress, cancellationToken);
+                (m, s) => RunSetup.Options(settings, m, s, null), progress, cancellationToken, deployment is null ? null : deployment.Complete);
         }
         catch (OperationCanceledException)
         {
@@ -78,10 +79,29 @@ internal static class BenchCommand
                 output.WriteLine(string.Create(c, $"| {m.Method} | {m.Sparsity:P2} | {m.TestAccuracy * 100:F2} ± {m.TestAccuracySd * 100:F2} % | {m.RetrainingEpochs:F1} | {m.WallSeconds:F1} | {m.FlowOverhead:P1} |"));
             }
 
+            foreach (var run in comparison.Runs.Where(r => r.Deployment is not null))
+            {
+                output.WriteLine($"{run.Method} seed {run.Seed}: {DeploymentStep.Summary(run.Deployment!)}");
+            }
+
             output.WriteLine($"comparison: {Path.Combine(setup.OutputDirectory, "bench.md")}");
         }
 
         return ExitCodes.Success;
+    }
+
+    /// <summary>Each run's final network exported as prune would (auto storage) and measured against the dense
+    /// counterpart, which is made once for the whole comparison.</summary>
+    private sealed class BenchDeployment(Networks.INetworkSource source, PruneSettings settings, TextWriter? progress, CancellationToken cancellationToken)
+    {
+        private byte[]? _dense;
+
+        public PruningReport Complete(PruningResult result, PruningReport report)
+        {
+            var model = Onnx.OnnxExporter.Export(result.Network, new Onnx.OnnxExportOptions { Storage = Onnx.OnnxStorage.Auto });
+            progress?.WriteLine($"[{report.Method} seed {report.Seed}] measuring the model against the {DeploymentStep.DenseName} with ONNX Runtime...");
+            return DeploymentStep.Attach(report, model, () => _dense ??= DeploymentStep.DenseCounterpart(source, settings.Seed), settings.Measurement!, cancellationToken);
+        }
     }
 
     /// <summary>One line per finished epoch, tagged with method and seed.</summary>

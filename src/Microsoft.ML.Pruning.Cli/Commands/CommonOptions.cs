@@ -22,6 +22,9 @@ internal sealed class CommonOptions
     public Option<double?> LearningRate { get; } = new("--lr") { Description = "Learning rate (default: 1.2e-3 for Adam, 0.05 for SGD)." };
     public Option<int> BatchSize { get; } = new("--batch-size") { Description = "Training mini-batch size.", DefaultValueFactory = _ => 60 };
 
+    /// <summary>The deployment measurement of the exported model against its dense counterpart (on unless --measure-runs 0).</summary>
+    public MeasureOptions Measure { get; } = new(zeroRunsSkips: true);
+
     public CommonOptions()
     {
         Scope.AcceptOnlyFromAmong("layerwise", "global");
@@ -35,6 +38,8 @@ internal sealed class CommonOptions
         {
             command.Options.Add(option);
         }
+
+        Measure.AddTo(command);
     }
 
     public PruneSettings Read(ParseResult parse) => new()
@@ -54,6 +59,7 @@ internal sealed class CommonOptions
         Optimizer = parse.GetValue(Optimizer)!,
         LearningRate = parse.GetValue(LearningRate),
         BatchSize = parse.GetValue(BatchSize),
+        Measurement = Measure.Read(parse),
     };
 
     public static string MethodList => string.Join(", ", PruningMethods.Names);

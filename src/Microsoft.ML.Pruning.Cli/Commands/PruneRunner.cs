@@ -51,6 +51,24 @@ internal static class PruneRunner
             var storage = Enum.Parse<OnnxStorage>(settings.Storage, ignoreCase: true);
             OnnxExporter.Save(result.Network, modelPath, new OnnxExportOptions { Storage = storage, Metadata = OnnxExporter.MetadataFrom(report, result.Masks) });
             report = report with { Onnx = new OnnxExportInfo(modelPath, new FileInfo(modelPath).Length, settings.Storage.ToLowerInvariant()) };
+            bool cancelled = false;
+            if (settings.Measurement is { } measurement)
+            {
+                if (!settings.Json)
+                {
+                    error.WriteLine($"measuring model.onnx against the {DeploymentStep.DenseName} with ONNX Runtime...");
+                }
+
+                try
+                {
+                    report = DeploymentStep.Attach(report, File.ReadAllBytes(modelPath), () => DeploymentStep.DenseCounterpart(definition, settings.Seed), measurement, cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    cancelled = true; // the run is done: its model and report are still written, without the figures
+                }
+            }
+
             string json = report.ToJson();
             Reporting.ReportWriter.Save(report, outDir, FlowEpsilon(options.Stopping));
             if (settings.Json)
@@ -69,7 +87,18 @@ internal static class PruneRunner
                 output.WriteLine(string.Create(c, $"dense {architecture}: validation {d.ValAccuracy:P2}, test {d.TestAccuracy:P2}"));
                 output.WriteLine(string.Create(c, $"{report.Method} after {report.Rounds.Count} rounds: sparsity {f.Sparsity:P1}, validation {f.ValAccuracy:P2}, test {f.TestAccuracy:P2}; {report.TotalEpochs} epochs in {report.TotalWallSeconds:F1} s"));
                 output.WriteLine(string.Create(c, $"model: {modelPath} ({report.Onnx!.Bytes:N0} bytes, {report.Onnx.Storage} storage)"));
+                if (report.Deployment is { } deployment)
+                {
+                    output.WriteLine(DeploymentStep.Summary(deployment));
+                }
+
                 output.WriteLine(string.Create(c, $"report: {Path.Combine(outDir, "report.md")}"));
+            }
+
+            if (cancelled)
+            {
+                error.WriteLine("mlnet-prune: cancelled while measuring the model; model.onnx and the report are written, without deployment figures.");
+                return ExitCodes.Cancelled;
             }
         }
 

@@ -21,4 +21,7 @@ internal sealed record PruneSettings
     public string Optimizer { get; init; } = "adam";
     public double? LearningRate { get; init; }
     public int BatchSize { get; init; } = 60;
+
+    /// <summary>How to measure the exported model against its dense counterpart; null: not measured (--measure-runs 0).</summary>
+    public Onnx.OnnxMeasurementOptions? Measurement { get; init; } = new();
 }
