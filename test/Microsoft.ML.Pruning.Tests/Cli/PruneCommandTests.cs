@@ -44,6 +44,7 @@ public sealed class PruneCommandTests
         Assert.Contains("deployment against the dense counterpart", stdout);
         var read = Microsoft.ML.Pruning.Pruning.PruningReport.FromJson(File.ReadAllText(dir.File("report.json")));
         Assert.Equal(model.GetProperty("macs").GetInt64(), read.Deployment!.Model.Macs);
+        Assert.Equal(File.ReadAllText(dir.File("report.json")), read.ToJson()); // the figures survive a JSON round trip
     }
 
     [Fact]
