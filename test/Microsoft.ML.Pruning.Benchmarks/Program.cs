@@ -89,7 +89,7 @@ switch (command)
         if (Arg("write", "") is { Length: > 0 } target)
         {
             MarkdownSection.Write(target, "Deployment: dense against 90% weight-pruned in ONNX Runtime", md,
-                $"dotnet run -c Release --project test/Microsoft.ML.Pruning.Benchmarks -- deployment --runs {options.MinRuns} --seconds {options.SecondsPerBatch.ToString(System.Globalization.CultureInfo.InvariantCulture)} --write docs/benchmarks.md");
+                $"dotnet run -c Release --project test/Microsoft.ML.Pruning.Benchmarks -- deployment --runs {options.MinRuns} --seconds {options.SecondsPerBatch.ToString(System.Globalization.CultureInfo.InvariantCulture)} --warmup {options.WarmupRuns} --threads {options.Threads} --write docs/benchmarks.md");
         }
 
         break;
