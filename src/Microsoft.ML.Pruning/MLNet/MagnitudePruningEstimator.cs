@@ -146,7 +146,7 @@ public sealed class MagnitudePruningEstimator : IEstimator<MagnitudePruningTrans
             Storage = o.Storage,
             Metadata = OnnxExporter.MetadataFrom(report, result.Masks),
         });
-        ch.Info(MessageSensitivity.None, $"PruneIterative done: sparsity {report.Final!.Sparsity:P1}, validation accuracy {report.Final.ValAccuracy:P2} (dense {report.Dense!.ValAccuracy:P2}), {report.TotalEpochs} epochs.");
+        ch.Info(MessageSensitivity.None, $"PruneIterative done: sparsity {report.Final!.Sparsity:P1}, validation {report.Metric} {report.FormatMetric(report.Final.ValMetric)} (dense {report.FormatMetric(report.Dense!.ValMetric)}), {report.TotalEpochs:0.##} epochs.");
         ch.Dispose();
         return MagnitudePruningTransformer.Create(input, o, report, onnx);
 
@@ -208,11 +208,11 @@ public sealed class MagnitudePruningEstimator : IEstimator<MagnitudePruningTrans
         public void Report(PruningProgress value)
         {
             inner?.Report(value);
-            if (value.EpochCompleted)
+            if (value.IsCheck)
             {
                 string where = value.Phase == "round" ? $"round {value.Round}/{value.Rounds}" : value.Phase;
                 string flow = value.FlowDistance is { } f ? $", flow distance {f:F4}" : "";
-                channel.Info(MessageSensitivity.None, $"PruneIterative {where} epoch {value.Epoch}: sparsity {value.Sparsity:P1}, loss {value.TrainLoss:F4}, validation {value.ValAccuracy:P2}{flow}");
+                channel.Info(MessageSensitivity.None, $"PruneIterative {where} epoch {value.Epoch}: sparsity {value.Sparsity:P1}, loss {value.TrainLoss:F4}, validation {value.MetricName} {value.ValMetric:F4}{flow}");
             }
         }
     }
