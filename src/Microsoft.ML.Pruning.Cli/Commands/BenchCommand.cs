@@ -12,7 +12,7 @@ internal static class BenchCommand
         var common = new CommonOptions();
         var methods = new Option<string>("--methods") { Description = "Comma-separated methods: " + CommonOptions.MethodList + ".", DefaultValueFactory = _ => "lth,imp-ar,icp-if" };
         var seeds = new Option<int>("--seeds") { Description = "Runs per method, with seeds --seed, --seed+1, ...", DefaultValueFactory = _ => 1 };
-        var command = new System.CommandLine.Command("bench", "Run several pruning methods × seeds on one data set and network and write a comparison (bench.json, bench.md and its accuracy-vs-epochs chart) to --out.\n\n"
+        var command = new System.CommandLine.Command("bench", "Run several pruning methods × seeds on one data set and network and write a comparison (bench.json, bench.md and its accuracy-vs-epochs chart) to --out, with each run's model measured in ONNX Runtime against the dense counterpart (--measure-runs 0 skips that).\n\n"
             + "Examples:\n"
             + "  mlnet-prune bench\n"
             + "  mlnet-prune bench --methods lth,imp-ar,icp-if --seeds 3 --rounds 5 --out runs/bench\n"
