@@ -48,7 +48,8 @@ internal static class DeploymentStep
     public static string Summary(DeploymentMeasurement d)
     {
         var c = System.Globalization.CultureInfo.InvariantCulture;
-        string latency = string.Join(", ", d.LatencyRatios.Select(r => string.Create(c, $"{r.Median:F2}x at batch {r.Batch}")));
+        // The quartiles go with the median: a handful of interleaved pairs on a busy machine can be far off.
+        string latency = string.Join(", ", d.LatencyRatios.Select(r => string.Create(c, $"{r.Median:F2}x [{r.P25:F2}-{r.P75:F2}] at batch {r.Batch}")));
         string memory = d.PeakMemoryRatio is { } m ? string.Create(c, $", session memory {m:F2}x") : "";
         string macs = d.EffectiveMacsRatio is { } e ? string.Create(c, $", MACs {d.MacsRatio:F2}x ({e:F2}x with a non-zero weight)") : "";
         return string.Create(c, $"deployment against the {DenseName} ({d.Runtime}): latency {(latency.Length > 0 ? latency : "not timed")}{memory}, file {d.FileBytesRatio:F2}x{macs}");
