@@ -14,8 +14,17 @@ DataSplit LoadData() => DataSource.Load(Arg("data", BenchmarkData.DefaultSpec())
 switch (command)
 {
     case "trainer-overhead":
-        Console.WriteLine(TrainerOverheadBenchmark.Run(LoadData(), Arg("arch", "lenet300"), int.Parse(Arg("epochs", "3")), int.Parse(Arg("repeats", "3"))));
+    {
+        string arch = Arg("arch", "lenet300");
+        string md = TrainerOverheadBenchmark.Run(LoadData(), arch, int.Parse(Arg("pairs", "40")), int.Parse(Arg("batches", "30")));
+        Console.WriteLine(md);
+        if (Arg("write", "") is { Length: > 0 } target)
+        {
+            MarkdownSection.Write(target, $"Trainer overhead: {arch}", md, $"dotnet run -c Release --project test/Microsoft.ML.Pruning.Benchmarks -- trainer-overhead --arch {arch} --write docs/benchmarks.md");
+        }
+
         break;
+    }
     case "foundation":
     {
         string spec = Arg("data", BenchmarkData.DefaultSpec());
@@ -95,12 +104,28 @@ switch (command)
         break;
     }
 
+    case "flow-trace":
+    {
+        string spec = Arg("data", BenchmarkData.DefaultSpec());
+        string arch = Arg("arch", "lenet300");
+        string md = FlowTraceBenchmark.Run(spec, arch, int.Parse(Arg("rounds", "10")), int.Parse(Arg("pretrain-epochs", "10")),
+            double.Parse(Arg("epochs", "3"), System.Globalization.CultureInfo.InvariantCulture), double.Parse(Arg("check-every", "0.25"), System.Globalization.CultureInfo.InvariantCulture),
+            double.Parse(Arg("lr", arch == "lenet300" ? "0.0012" : "0.001"), System.Globalization.CultureInfo.InvariantCulture), Arg("json", "") is { Length: > 0 } json ? json : null);
+        Console.WriteLine(md);
+        if (Arg("write", "") is { Length: > 0 } target)
+        {
+            MarkdownSection.Write(target, $"Flow traces: {arch}", md, $"dotnet run -c Release --project test/Microsoft.ML.Pruning.Benchmarks -- flow-trace --arch {arch} --write docs/benchmarks.md");
+        }
+
+        break;
+    }
+
     case "onnx-models":
         // Writes every built-in × storage mode for OnnxChecker/check_onnx.py; prints the file-size table.
         Console.WriteLine(OnnxStorageModels.Write(Arg("out", "onnx-models")));
         break;
 
     default:
-        Console.WriteLine("usage: Microsoft.ML.Pruning.Benchmarks <foundation|lth|icp|scoring|trainer-overhead|deployment|onnx-models> [--data SPEC] [--arch NAME] [--epochs N] [--out DIR]");
+        Console.WriteLine("usage: Microsoft.ML.Pruning.Benchmarks <foundation|lth|icp|flow-trace|scoring|trainer-overhead|deployment|onnx-models> [--data SPEC] [--arch NAME] [--epochs N] [--out DIR]");
         break;
 }

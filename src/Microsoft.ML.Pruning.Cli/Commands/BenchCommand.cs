@@ -10,20 +10,21 @@ internal static class BenchCommand
     public static System.CommandLine.Command Create(TextWriter output, TextWriter error)
     {
         var common = new CommonOptions();
-        var methods = new Option<string>("--methods") { Description = "Comma-separated methods: " + CommonOptions.MethodList + ".", DefaultValueFactory = _ => "lth,imp-ar,icp-if" };
+        var methods = new Option<string>("--methods") { Description = "Comma-separated methods: " + CommonOptions.MethodList + "; PQ-index methods take their orders as name(p,q); 'paper' stands for the ICP paper's seven (lth, sap(1,2), sap(0.5,1), icp-if-sap(1,2), icp-if-sap(0.5,1), icp-gf-sap(1,2), icp-gf-sap(0.5,1)).", DefaultValueFactory = _ => "lth,imp-ar,icp-if" };
         var seeds = new Option<int>("--seeds") { Description = "Runs per method, with seeds --seed, --seed+1, ...", DefaultValueFactory = _ => 1 };
         var command = new System.CommandLine.Command("bench", "Run several pruning methods × seeds on one data set and network and write a comparison (bench.json, bench.md and its accuracy-vs-epochs chart) to --out, with each run's model measured in ONNX Runtime against the dense counterpart (--measure-runs 0 skips that).\n\n"
             + "Examples:\n"
             + "  mlnet-prune bench\n"
             + "  mlnet-prune bench --methods lth,imp-ar,icp-if --seeds 3 --rounds 5 --out runs/bench\n"
-            + "  mlnet-prune bench --data mnist:data/mnist --arch lenet300 --methods lth,icp-if --format json");
+            + "  mlnet-prune bench --data mnist:data/mnist --arch lenet300 --methods lth,icp-if --format json\n"
+            + "  mlnet-prune bench --methods paper --protocol reference --seeds 3 --rounds 15 --epochs 40");
         common.AddTo(command);
         command.Options.Add(methods);
         command.Options.Add(seeds);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var settings = common.Read(parse);
-            var methodList = parse.GetValue(methods)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var methodList = MethodSpec.SplitList(parse.GetValue(methods)!).ToArray();
             int seedCount = parse.GetValue(seeds);
             return await Task.Run(() => Run(settings, methodList, seedCount, output, error, cancellationToken), cancellationToken).ConfigureAwait(false);
         });

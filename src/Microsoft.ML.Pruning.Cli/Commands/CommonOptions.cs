@@ -14,6 +14,9 @@ internal sealed class CommonOptions
     public Option<int> PretrainEpochs { get; } = new("--pretrain-epochs") { Description = "Epochs of dense training before the first round.", DefaultValueFactory = _ => 10 };
     public Option<string> Scope { get; } = new("--scope") { Description = "Magnitude threshold per layer or over all layers: layerwise or global.", DefaultValueFactory = _ => "layerwise" };
     public Option<double?> Epsilon { get; } = new("--epsilon") { Description = "ICP threshold of the flow distance (default 0.11 information flow, 0.5 gradient flow)." };
+    public Option<string> Pq { get; } = new("--pq") { Description = "Norm orders p,q of the PQ-index rate (sap, icp-if-sap, icp-gf-sap); the paper uses 1,2 and 0.5,1.", DefaultValueFactory = _ => "1,2" };
+    public Option<double?> CheckEvery { get; } = new("--check-every") { Description = "Epochs between decisions of adaptive methods (imp-ar, icp-*); fractions decide inside epochs (default 0.25)." };
+    public Option<string> Protocol { get; } = new("--protocol") { Description = "Training protocol: default (the options as given), or reference (the ICP paper's code: SGD lr 0.01 without momentum, batch 64, decisions every 2 epochs, every method rewinding to the dense weights).", DefaultValueFactory = _ => "default" };
     public Option<long> Seed { get; } = new("--seed") { Description = "Seed for initialisation, shuffling, probe sets and synthetic data.", DefaultValueFactory = _ => 1 };
     public Option<string> Out { get; } = new("--out") { Description = "Output folder.", DefaultValueFactory = _ => "mlnet-prune-out" };
     public Option<string> Format { get; } = new("--format") { Description = "What to print when done: text or json.", DefaultValueFactory = _ => "text" };
@@ -30,11 +33,12 @@ internal sealed class CommonOptions
         Scope.AcceptOnlyFromAmong("layerwise", "global");
         Format.AcceptOnlyFromAmong("text", "json");
         Optimizer.AcceptOnlyFromAmong("adam", "sgd");
+        Protocol.AcceptOnlyFromAmong("default", "reference");
     }
 
     public void AddTo(System.CommandLine.Command command)
     {
-        foreach (Option option in new Option[] { Data, Arch, Rounds, Rate, Epochs, PretrainEpochs, Scope, Epsilon, Seed, Out, Format, Split, Optimizer, LearningRate, BatchSize })
+        foreach (Option option in new Option[] { Data, Arch, Rounds, Rate, Epochs, PretrainEpochs, Scope, Epsilon, Pq, CheckEvery, Protocol, Seed, Out, Format, Split, Optimizer, LearningRate, BatchSize })
         {
             command.Options.Add(option);
         }
@@ -52,6 +56,9 @@ internal sealed class CommonOptions
         PretrainEpochs = parse.GetValue(PretrainEpochs),
         Scope = parse.GetValue(Scope)!,
         Epsilon = parse.GetValue(Epsilon),
+        Pq = parse.GetValue(Pq)!,
+        CheckEvery = parse.GetValue(CheckEvery),
+        Protocol = parse.GetValue(Protocol)!,
         Seed = parse.GetValue(Seed),
         OutputDirectory = parse.GetValue(Out)!,
         Json = parse.GetValue(Format) == "json",

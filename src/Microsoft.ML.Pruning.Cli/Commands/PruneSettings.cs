@@ -13,6 +13,9 @@ internal sealed record PruneSettings
     public string Scope { get; init; } = "layerwise";
     public bool Resume { get; init; }
     public double? Epsilon { get; init; }
+    public string Pq { get; init; } = "1,2";
+    public double? CheckEvery { get; init; }
+    public string Protocol { get; init; } = "default";
     public string Storage { get; init; } = "auto";
     public long Seed { get; init; } = 1;
     public string OutputDirectory { get; init; } = "mlnet-prune-out";

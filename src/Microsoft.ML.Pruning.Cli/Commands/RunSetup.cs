@@ -38,23 +38,66 @@ internal static class RunSetup
             throw new ArgumentOutOfRangeException("--epsilon", eps, $"--epsilon must be positive (got {eps}).");
         }
 
-        OptimizerOptions optimizer = settings.Optimizer == "sgd"
-            ? OptimizerOptions.Sgd(settings.LearningRate ?? 0.05)
+        bool reference = settings.Protocol == "reference";
+        // The reference code trains with plain SGD (lr 0.01, no momentum) on batches of 64 whatever --optimizer says.
+        OptimizerOptions optimizer = reference ? OptimizerOptions.Sgd(settings.LearningRate ?? 0.01, momentum: 0)
+            : settings.Optimizer == "sgd" ? OptimizerOptions.Sgd(settings.LearningRate ?? 0.05)
             : OptimizerOptions.Adam(settings.LearningRate ?? 1.2e-3);
         var baseOptions = new IterativePrunerOptions
         {
             Rounds = settings.Rounds,
             PretrainEpochs = settings.PretrainEpochs,
             Scope = settings.Scope == "global" ? PruningScope.Global : PruningScope.Layerwise,
-            Training = new TrainingOptions { Optimizer = optimizer, BatchSize = settings.BatchSize },
+            Training = new TrainingOptions { Optimizer = optimizer, BatchSize = reference ? 64 : settings.BatchSize },
             Seed = seed,
             CheckpointDirectory = checkpointDirectory,
             Resume = settings.Resume,
         };
-        var options = PruningMethods.Apply(method, baseOptions, settings.Epochs, settings.Rate, settings.Epsilon);
+        if (settings.CheckEvery is { } every && !(every > 0 && double.IsFinite(every)))
+        {
+            throw new ArgumentOutOfRangeException("--check-every", $"--check-every must be a positive number of epochs (got {every}).");
+        }
+
+        var spec = MethodSpec.Parse(method);
+        var (p, q) = spec.P is { } specP ? (specP, spec.Q!.Value) : ParsePq(settings.Pq);
+        if (!(p > 0 && q > p))
+        {
+            throw new ArgumentException($"Method '{method}': the PQ-index orders need 0 < p < q.");
+        }
+
+        var options = PruningMethods.Apply(spec.Name, baseOptions, new MethodSettings
+        {
+            EpochsPerRound = settings.Epochs,
+            Rate = settings.Rate,
+            Epsilon = settings.Epsilon,
+            P = p,
+            Q = q,
+            // The reference code retrains in "iterations" of two epochs and decides after each.
+            CheckEvery = settings.CheckEvery ?? (reference ? 2 : null),
+        }) with { Method = spec.Text };
+        if (reference && options.Rewind.Kind == RewindKind.Init)
+        {
+            // The reference code's lth rewinds to the weights after warm-up too (its rewind-to-init check never fires).
+            options = options with { Rewind = RewindPoint.Dense };
+        }
         options.Validate();
         return options;
     });
+
+    /// <summary>Reads <c>--pq P,Q</c>: two numbers with 0 &lt; p &lt; q.</summary>
+    private static (double P, double Q) ParsePq(string text)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        if (parts.Length == 2
+            && double.TryParse(parts[0], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double p)
+            && double.TryParse(parts[1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double q)
+            && p > 0 && q > p)
+        {
+            return (p, q);
+        }
+
+        throw new ArgumentException($"--pq '{text}' is not valid: give the norm orders as P,Q with 0 < P < Q, e.g. 1,2 or 0.5,1.");
+    }
 
     /// <summary>Creates the output folder and proves it writable before any training.</summary>
     private static string PrepareOutputDirectory(string path)

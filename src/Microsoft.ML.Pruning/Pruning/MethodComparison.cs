@@ -34,7 +34,7 @@ public sealed record MethodComparison
 
     /// <summary>
     /// Runs every method with every seed. <paramref name="optionsFor"/> gives the options of one (method, seed) run:
-    /// it must make a new stopping policy each call (see <see cref="PruningMethods.Apply"/>).
+    /// it must make a new stopping policy each call (see <see cref="PruningMethods.Apply(string, IterativePrunerOptions, MethodSettings)"/>).
     /// </summary>
     /// <param name="definition">The network.</param>
     /// <param name="data">The data, the same for every run.</param>

@@ -6,6 +6,10 @@ namespace Microsoft.ML.Pruning.Stopping;
 /// <param name="Seconds">Wall time of the measurement.</param>
 public sealed record FlowMeasurement(IReadOnlyList<double>? Information, IReadOnlyList<double>? Gradient, double Seconds)
 {
+    /// <summary>The information flow per pair by <see cref="InformationFlowStatistic.MeanAbsolute"/> (measured with
+    /// <see cref="Information"/>, from the same sums), or null if information flow was not measured.</summary>
+    public IReadOnlyList<double>? InformationAbsolute { get; init; }
+
     /// <summary>Euclidean distance between two flow vectors of the same length.</summary>
     /// <exception cref="ArgumentException">The vectors differ in length.</exception>
     public static double Distance(IReadOnlyList<double> a, IReadOnlyList<double> b)

@@ -20,9 +20,12 @@ public sealed class IcpStoppingPolicy : IStoppingPolicy, IDisposable
     /// <summary>The default threshold of the gradient-flow distance (relative measure).</summary>
     public const double DefaultGradientEpsilon = 0.5;
 
+    /// <summary>The default number of training rows in the probe set.</summary>
+    public const int DefaultProbeSize = 1000;
+
     private readonly double _checkEvery = 1;
     private readonly double _minEpochs;
-    private readonly int _probeSize = 1000;
+    private readonly int _probeSize = DefaultProbeSize;
     private FlowProbe? _probe;
     private FlowMeasurement? _dense;
 
@@ -88,7 +91,7 @@ public sealed class IcpStoppingPolicy : IStoppingPolicy, IDisposable
         init => _checkEvery = StoppingChecks.RequirePositive(value, nameof(CheckEvery));
     }
 
-    /// <summary>Training rows in the probe set. Default 1000.</summary>
+    /// <summary>Training rows in the probe set. Default <see cref="DefaultProbeSize"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Not positive.</exception>
     public int ProbeSize
     {
