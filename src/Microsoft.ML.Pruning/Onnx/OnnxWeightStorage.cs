@@ -35,7 +35,8 @@ internal static class OnnxWeightStorage
     /// <c>Constant</c> node with <c>sparse_value</c>, placed ahead of every other node but earlier weights) as
     /// <paramref name="storage"/> says (Auto: sparse where smaller).
     /// </summary>
-    /// <exception cref="InvalidOperationException">The graph already has a value named <paramref name="name"/>.</exception>
+    /// <exception cref="InvalidOperationException">The graph already has a tensor or node output named <paramref name="name"/>,
+    /// or (stored sparse) a graph input of that name.</exception>
     public static void Add(GraphProto graph, string name, IReadOnlyList<long> shape, float[] values, OnnxStorage storage)
     {
         ArgumentNullException.ThrowIfNull(graph);
@@ -49,6 +50,14 @@ internal static class OnnxWeightStorage
         };
         if (sparse)
         {
+            if (graph.Input.Any(v => v.Name == name))
+            {
+                // An initializer may share its name with a graph input (a default the caller can override); a node's
+                // output may not, as every value is assigned once.
+                throw new InvalidOperationException(
+                    $"'{name}' is a graph input; stored sparse it would be a Constant's output as well. Remove it from the graph inputs first, or store it dense.");
+            }
+
             graph.Node.Insert(LeadingConstantCount(graph), SparseConstant(name, shape, values));
         }
         else
@@ -98,7 +107,6 @@ internal static class OnnxWeightStorage
     {
         bool taken = graph.Initializer.Any(t => t.Name == name)
             || graph.SparseInitializer.Any(s => s.Values?.Name == name)
-            || graph.Input.Any(v => v.Name == name)
             || graph.Node.Any(n => n.Output.Contains(name));
         if (taken)
         {

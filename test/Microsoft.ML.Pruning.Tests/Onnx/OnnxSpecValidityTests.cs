@@ -145,6 +145,10 @@ public sealed class OnnxSpecValidityTests
 
         var e = Assert.Throws<InvalidOperationException>(() => OnnxWeightStorage.Add(graph, "h", new long[] { 1 }, new float[] { 1 }, OnnxStorage.Dense));
         Assert.Contains("'h'", e.Message);
+        e = Assert.Throws<InvalidOperationException>(() => OnnxWeightStorage.Add(graph, "x", new long[] { 3 }, new float[] { 0, 0, 1 }, OnnxStorage.Sparse));
+        Assert.Contains("graph input", e.Message);
+        OnnxWeightStorage.Add(graph, "x", new long[] { 1, 3 }, new float[] { 0, 0, 1 }, OnnxStorage.Dense); // a default for the input: allowed
+        OnnxSpecValidator.AssertValid(model, "an initializer named like a graph input");
     }
 
     private static ModelProto SparseLeNet300()
