@@ -15,7 +15,7 @@ internal static class CliApplication
         var root = new RootCommand("mlnet-prune: find sparse neural networks by iterative magnitude pruning, made cheap by the ICP stopping criterion.");
         root.Subcommands.Add(PruneCommand.Create(output, error, outputStep));
         root.Subcommands.Add(BenchCommand.Create(output, error, outputStep));
-        root.Subcommands.Add(InspectCommand.Create(output));
+        root.Subcommands.Add(InspectCommand.Create(output, error));
         return root;
     }
 

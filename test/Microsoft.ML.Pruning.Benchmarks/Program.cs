@@ -80,6 +80,30 @@ switch (command)
         break;
     }
 
+    case "deployment":
+    {
+        // ONNX Runtime latency, dense against 90% weight-pruned, every built-in; rerun on a quiet machine for publication.
+        var options = new Microsoft.ML.Pruning.Onnx.OnnxMeasurementOptions
+        {
+            MinRuns = int.Parse(Arg("runs", "20")),
+            SecondsPerBatch = double.Parse(Arg("seconds", "2"), System.Globalization.CultureInfo.InvariantCulture),
+            WarmupRuns = int.Parse(Arg("warmup", "5")),
+            Threads = int.Parse(Arg("threads", "0")),
+        };
+        var networks = Arg("arch", "") is { Length: > 0 } only
+            ? OnnxStorageModels.Networks.Where(n => n.Architecture == only).ToArray()
+            : OnnxStorageModels.Networks;
+        string md = DeploymentBenchmark.Run(options, networks);
+        Console.WriteLine(md);
+        if (Arg("write", "") is { Length: > 0 } target)
+        {
+            MarkdownSection.Write(target, "Deployment: dense against 90% weight-pruned in ONNX Runtime", md,
+                $"dotnet run -c Release --project test/Microsoft.ML.Pruning.Benchmarks -- deployment --runs {options.MinRuns} --seconds {options.SecondsPerBatch.ToString(System.Globalization.CultureInfo.InvariantCulture)} --warmup {options.WarmupRuns} --threads {options.Threads} --write docs/benchmarks.md");
+        }
+
+        break;
+    }
+
     case "flow-trace":
     {
         string spec = Arg("data", BenchmarkData.DefaultSpec());
@@ -96,7 +120,12 @@ switch (command)
         break;
     }
 
+    case "onnx-models":
+        // Writes every built-in × storage mode for OnnxChecker/check_onnx.py; prints the file-size table.
+        Console.WriteLine(OnnxStorageModels.Write(Arg("out", "onnx-models")));
+        break;
+
     default:
-        Console.WriteLine("usage: Microsoft.ML.Pruning.Benchmarks <foundation|lth|icp|scoring|trainer-overhead> [--data SPEC] [--arch NAME] [--epochs N]");
+        Console.WriteLine("usage: Microsoft.ML.Pruning.Benchmarks <foundation|lth|icp|flow-trace|scoring|trainer-overhead|deployment|onnx-models> [--data SPEC] [--arch NAME] [--epochs N] [--out DIR]");
         break;
 }

@@ -14,7 +14,7 @@ internal static class BenchCommand
         var common = new CommonOptions();
         var methods = new Option<string>("--methods") { Description = "Comma-separated methods: " + CommonOptions.MethodList + "; PQ-index methods take their orders as name(p,q); 'paper' stands for the ICP paper's seven (lth, sap(1,2), sap(0.5,1), icp-if-sap(1,2), icp-if-sap(0.5,1), icp-gf-sap(1,2), icp-gf-sap(0.5,1)).", DefaultValueFactory = _ => "lth,imp-ar,icp-if" };
         var seeds = new Option<int>("--seeds") { Description = "Runs per method, with seeds --seed, --seed+1, ...", DefaultValueFactory = _ => 1 };
-        var command = new System.CommandLine.Command("bench", "Run several pruning methods × seeds on one data set and network and write a comparison (bench.json, bench.md and its accuracy-vs-epochs chart) to --out.\n\n"
+        var command = new System.CommandLine.Command("bench", "Run several pruning methods × seeds on one data set and network and write a comparison (bench.json, bench.md and its accuracy-vs-epochs chart) to --out, with each run's model measured in ONNX Runtime against the dense counterpart (--measure-runs 0 skips that).\n\n"
             + "Examples:\n"
             + "  mlnet-prune bench\n"
             + "  mlnet-prune bench --methods lth,imp-ar,icp-if --seeds 3 --rounds 5 --out runs/bench\n"
@@ -46,11 +46,12 @@ internal static class BenchCommand
         var seeds = Enumerable.Range(0, seedCount).Select(i => settings.Seed + i).ToList();
         using var folder = OutputFolder.Open(setup.OutputDirectory, "bench", error);
         var progress = settings.Json ? null : new MethodProgress(error);
+        var deployment = settings.Measurement is null ? null : new BenchDeployment(setup.Definition, settings, settings.Json ? null : error, cancellationToken);
         MethodComparison comparison;
         try
         {
             comparison = MethodComparison.Run(setup.Definition, setup.Split, methods, seeds,
-                (m, s) => RunSetup.Options(settings, m, s, null), progress, cancellationToken);
+                (m, s) => RunSetup.Options(settings, m, s, null), progress, cancellationToken, deployment is null ? null : deployment.Complete);
         }
         catch (OperationCanceledException)
         {
@@ -108,6 +109,11 @@ internal static class BenchCommand
                 output.WriteLine(string.Create(c, $"| {m.Method} | {m.Sparsity:P2} | {ProgressText.Metric(comparison.Metric, m.TestMetric)} ± {ProgressText.Metric(comparison.Metric, m.TestMetricSd)} | {m.RetrainingEpochs:F2} | {m.RetrainingSamples:N0} | {m.WallSeconds:F1} | {m.FlowOverhead:P1} |"));
             }
 
+            foreach (var run in comparison.Runs.Where(r => r.Deployment is not null))
+            {
+                output.WriteLine($"{run.Method} seed {run.Seed}: {DeploymentStep.Summary(run.Deployment!)}");
+            }
+
             output.WriteLine($"comparison: {Path.Combine(setup.OutputDirectory, "bench.md")}");
         }
 
@@ -131,6 +137,20 @@ internal static class BenchCommand
         if (repeated is not null)
         {
             throw new CliUsageException($"--methods names '{repeated.Key}' {repeated.Count()} times; name each method once (use --seeds for repeated runs).");
+        }
+    }
+
+    /// <summary>Each run's final network exported as prune would (auto storage) and measured against the dense
+    /// counterpart, which is made once for the whole comparison.</summary>
+    private sealed class BenchDeployment(Networks.INetworkSource source, PruneSettings settings, TextWriter? progress, CancellationToken cancellationToken)
+    {
+        private byte[]? _dense;
+
+        public PruningReport Complete(PruningResult result, PruningReport report)
+        {
+            var model = Onnx.OnnxExporter.Export(result.Network, new Onnx.OnnxExportOptions { Storage = Onnx.OnnxStorage.Auto });
+            progress?.WriteLine($"[{report.Method} seed {report.Seed}] measuring the model against the {DeploymentStep.DenseName} with ONNX Runtime...");
+            return DeploymentStep.Attach(report, model, () => _dense ??= DeploymentStep.DenseCounterpart(source, settings.Seed), settings.Measurement!, cancellationToken);
         }
     }
 

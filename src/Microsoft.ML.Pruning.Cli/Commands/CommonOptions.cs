@@ -27,6 +27,9 @@ internal sealed class CommonOptions
     public Option<int?> Classes { get; } = new("--classes") { Description = "Number of classes; labels must lie in 0..N-1 (default: 10 for idx:, mnist: and cifar10:, the labels of a csv: file)." };
     public Option<string?> InputShape { get; } = new("--input-shape") { Description = "Image layout C,H,W of a csv: file's feature columns (e.g. 1,28,28), for convolutional architectures." };
 
+    /// <summary>The deployment measurement of the exported model against its dense counterpart (on unless --measure-runs 0).</summary>
+    public MeasureOptions Measure { get; } = new(zeroRunsSkips: true);
+
     public CommonOptions()
     {
         Scope.AcceptOnlyFromAmong("layerwise", "global");
@@ -41,6 +44,8 @@ internal sealed class CommonOptions
         {
             command.Options.Add(option);
         }
+
+        Measure.AddTo(command);
     }
 
     public PruneSettings Read(ParseResult parse) => new()
@@ -65,6 +70,7 @@ internal sealed class CommonOptions
         BatchSize = parse.GetValue(BatchSize),
         ClassCount = parse.GetValue(Classes),
         InputShape = parse.GetValue(InputShape),
+        Measurement = Measure.Read(parse),
     };
 
     public static string MethodList => string.Join(", ", PruningMethods.Names);

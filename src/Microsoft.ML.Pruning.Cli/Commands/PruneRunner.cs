@@ -56,9 +56,10 @@ internal static class PruneRunner
         {
             var report = result.Report with { Data = settings.Data, Architecture = architecture.ToString() };
             var set = OutputSet.Begin(folder, OutputSetKind.Prune, outputStep, cancellationToken);
+            bool measuringCancelled;
             try
             {
-                report = Stage(set, result, report, settings, options);
+                (report, measuringCancelled) = Stage(set, result, report, settings, options, definition, error, cancellationToken);
                 set.Commit();
             }
             catch (OperationCanceledException)
@@ -87,22 +88,51 @@ internal static class PruneRunner
             }
 
             PrintResult(output, error, settings, live, report, architecture, outDir);
+            if (measuringCancelled)
+            {
+                error.WriteLine("mlnet-prune: cancelled while measuring the model; model.onnx and the report are written, without deployment figures.");
+                return ExitCodes.Cancelled;
+            }
         }
 
         return ExitCodes.Success;
     }
 
-    /// <summary>Writes model.onnx, report.json, report.md and the charts into the set's staging folder.</summary>
-    private static PruningReport Stage(OutputSet set, PruningResult result, PruningReport report, PruneSettings settings, IterativePrunerOptions options)
+    /// <summary>
+    /// Writes model.onnx, measures it against its dense counterpart (unless --measure-runs 0), then writes report.json,
+    /// report.md and the charts into the set's staging folder. A cancellation while measuring leaves the figures out and
+    /// says so (the second value); the run's files are still written.
+    /// </summary>
+    private static (PruningReport Report, bool MeasuringCancelled) Stage(OutputSet set, PruningResult result, PruningReport report, PruneSettings settings,
+        IterativePrunerOptions options, INetworkSource source, TextWriter error, CancellationToken cancellationToken)
     {
         string modelPath = set.FinalPath("model.onnx");
+        string stagedModel = set.StagingPath("model.onnx");
         var storage = Enum.Parse<OnnxStorage>(settings.Storage, ignoreCase: true);
-        OnnxExporter.Save(result.Network, set.StagingPath("model.onnx"), new OnnxExportOptions { Storage = storage, Metadata = OnnxExporter.MetadataFrom(report, result.Masks) });
+        OnnxExporter.Save(result.Network, stagedModel, new OnnxExportOptions { Storage = storage, Metadata = OnnxExporter.MetadataFrom(report, result.Masks) });
         set.Staged("model.onnx");
-        report = report with { Onnx = new OnnxExportInfo(modelPath, new FileInfo(set.StagingPath("model.onnx")).Length, settings.Storage.ToLowerInvariant()) };
+        report = report with { Onnx = new OnnxExportInfo(modelPath, new FileInfo(stagedModel).Length, settings.Storage.ToLowerInvariant()) };
+        bool cancelled = false;
+        if (settings.Measurement is { } measurement)
+        {
+            if (!settings.Json)
+            {
+                error.WriteLine($"measuring model.onnx against the {DeploymentStep.DenseName} with ONNX Runtime...");
+            }
+
+            try
+            {
+                report = DeploymentStep.Attach(report, File.ReadAllBytes(stagedModel), () => DeploymentStep.DenseCounterpart(source, settings.Seed), measurement, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                cancelled = true; // the run is done: its model and report are still written, without the figures
+            }
+        }
+
         Reporting.ReportWriter.Save(report, set.StagingDirectory, FlowEpsilon(options.Stopping));
         set.Staged("report");
-        return report;
+        return (report, cancelled);
     }
 
     private static void PrintResult(TextWriter output, TextWriter error, PruneSettings settings, bool live, PruningReport report, NetworkArchitecture architecture, string outDir)
@@ -120,9 +150,20 @@ internal static class PruneRunner
 
         var d = report.Dense!;
         var f = report.Final!;
-        output.WriteLine(string.Create(C, $"dense {architecture}: validation {d.ValAccuracy:P2}, test {d.TestAccuracy:P2}"));
-        output.WriteLine(string.Create(C, $"{report.Method} after {report.Rounds.Count} rounds: sparsity {f.Sparsity:P1}, validation {f.ValAccuracy:P2}, test {f.TestAccuracy:P2}; {report.TotalEpochs} epochs in {report.TotalWallSeconds:F1} s"));
+        string metric = report.Metric;
+        output.WriteLine(string.Create(C, $"dense {architecture}: validation {metric} {report.FormatMetric(d.ValMetric)}, test {report.FormatMetric(d.TestMetric)}"));
+        output.WriteLine(string.Create(C, $"{report.Method} after {report.Rounds.Count} rounds: sparsity {f.Sparsity:P1}, validation {metric} {report.FormatMetric(f.ValMetric)}, test {report.FormatMetric(f.TestMetric)}; {report.TotalEpochs:0.##} epochs ({report.TotalSamples:N0} rows) in {report.TotalWallSeconds:F1} s"));
+        foreach (string warning in report.Warnings)
+        {
+            error.WriteLine($"warning: {warning}");
+        }
+
         output.WriteLine(string.Create(C, $"model: {report.Onnx!.Path} ({report.Onnx.Bytes:N0} bytes, {report.Onnx.Storage} storage)"));
+        if (report.Deployment is { } deployment)
+        {
+            output.WriteLine(DeploymentStep.Summary(deployment));
+        }
+
         output.WriteLine(string.Create(C, $"report: {Path.Combine(outDir, "report.md")}"));
     }
 

@@ -26,4 +26,7 @@ internal sealed record PruneSettings
     public int BatchSize { get; init; } = 60;
     public int? ClassCount { get; init; }
     public string? InputShape { get; init; }
+
+    /// <summary>How to measure the exported model against its dense counterpart; null: not measured (--measure-runs 0).</summary>
+    public Onnx.OnnxMeasurementOptions? Measurement { get; init; } = new();
 }
