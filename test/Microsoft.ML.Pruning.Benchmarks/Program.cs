@@ -125,6 +125,39 @@ switch (command)
         Console.WriteLine(OnnxStorageModels.Write(Arg("out", "onnx-models")));
         break;
 
+    case "icp-study":
+    {
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        string spec = Arg("data", BenchmarkData.DefaultSpec());
+        string arch = Arg("arch", "lenet300");
+        string optimizer = Arg("optimizer", "adam");
+        string part = Arg("part", "like-for-like");
+        int rounds = int.Parse(Arg("rounds", "10"), inv);
+        int pretrain = int.Parse(Arg("pretrain-epochs", "10"), inv);
+        double maxEpochs = double.Parse(Arg("epochs", "5"), inv);
+        double every = double.Parse(Arg("check-every", "0.25"), inv);
+        double[] Grid(string name, string fallback) => Arg(name, fallback).Split(',').Select(v => double.Parse(v, inv)).ToArray();
+        string md = part switch
+        {
+            "ablation" => IcpStudyBenchmark.Ablation(spec, arch, optimizer, rounds, pretrain, maxEpochs, every, Grid("if-grid", "0.08,0.1,0.11,0.12,0.15"), Grid("gf-grid", "0.3,0.4,0.5,0.6,0.7")),
+            "check-interval" => IcpStudyBenchmark.CheckInterval(spec, arch, rounds, pretrain, maxEpochs, Grid("intervals", "1,0.5,0.25")),
+            _ => IcpStudyBenchmark.LikeForLike(spec, arch, optimizer, rounds, pretrain, maxEpochs, every, int.Parse(Arg("seeds", "3"), inv)),
+        };
+        Console.WriteLine(md);
+        if (Arg("write", "") is { Length: > 0 } target)
+        {
+            string title = part switch
+            {
+                "ablation" => $"ICP epsilon ablation: {arch}, {optimizer}",
+                "check-interval" => $"Check interval: {arch}",
+                _ => $"ICP like for like: {arch}, {optimizer}",
+            };
+            MarkdownSection.Write(target, title, md, $"dotnet run -c Release --project test/Microsoft.ML.Pruning.Benchmarks -- icp-study --part {part} --arch {arch} --optimizer {optimizer} --write docs/benchmarks.md");
+        }
+
+        break;
+    }
+
     default:
         Console.WriteLine("usage: Microsoft.ML.Pruning.Benchmarks <foundation|lth|icp|flow-trace|scoring|trainer-overhead|deployment|onnx-models> [--data SPEC] [--arch NAME] [--epochs N] [--out DIR]");
         break;
