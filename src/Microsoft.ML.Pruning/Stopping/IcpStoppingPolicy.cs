@@ -150,8 +150,9 @@ public sealed class IcpStoppingPolicy : IStoppingPolicy, IDisposable
             throw new InvalidOperationException("The ICP policy was not initialised with the dense network (Initialize).");
         }
 
-        // A tolerance of a thousandth of a check: epochs are measured in rows, and a check interval rounds to whole batches.
-        if (context.Epochs < MinEpochs - CheckEvery / 1000)
+        // Epochs are measured in rows and a check interval is rounded to whole batches, so the first check may fall a
+        // batch short of MinEpochs: half a check interval of tolerance keeps it a decision point.
+        if (context.Epochs < MinEpochs - CheckEvery / 2)
         {
             return StoppingDecision.Continue;
         }

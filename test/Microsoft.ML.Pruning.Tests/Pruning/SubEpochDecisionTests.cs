@@ -79,6 +79,25 @@ public sealed class SubEpochDecisionTests
         Assert.Equal(1e-9, result.Report.Stopping!.Epsilon);
     }
 
+    [Fact]
+    public void IcpDecidesAtTheFirstCheckEvenWhenItFallsABatchShortOfAQuarterEpoch()
+    {
+        // 240 rows in batches of 19: 13 batches an epoch, a quarter is 3 batches = 57 rows = 0.2375 epochs. A flow that is
+        // always consistent (huge epsilon) must stop the round there, not at the second check.
+        var options = FastOptions() with
+        {
+            Rounds = 1,
+            Training = FastOptions().Training with { BatchSize = 19 },
+            Stopping = new IcpStoppingPolicy(FlowKind.Information, epsilon: 1e9, maxEpochs: 2) { CheckEvery = 0.25, StopAtDenseAccuracy = false, ProbeSize = 50 },
+        };
+
+        using var result = Run(options);
+
+        var round = Assert.Single(result.Report.Rounds);
+        Assert.Equal(StopReasons.FlowConsistent, round.StopReason);
+        Assert.Equal(57, round.Samples);
+    }
+
     /// <summary>A fixed schedule that decides every quarter epoch (the built-in one decides at epoch ends).</summary>
     private sealed class QuarterFixed(int epochs) : IStoppingPolicy
     {
