@@ -65,8 +65,10 @@ public sealed class OnnxGraphNetwork : PrunableNetwork
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 var proto = _graph.Nodes[node];
+                // libtorch appends its native stack to the message: keep the first line, the reason.
+                string reason = e.Message.Split('\n')[0].Trim();
                 throw new InvalidOperationException(
-                    $"ONNX model '{Model.Name}': node {ImportErrors.Label(proto, node)} ({proto.OpType}) failed: {e.Message}", e);
+                    $"ONNX model '{Model.Name}': node {ImportErrors.Label(proto, node)} ({proto.OpType}) failed: {reason}", e);
             }
         }
 

@@ -11,6 +11,12 @@ internal static class PoolingOperators
         var a = c.Attributes("auto_pad", "ceil_mode", "dilations", "kernel_shape", "pads", "storage_order", "strides");
         c.RequireOnlyOutputs(1, "the indices of the maxima");
         var window = Window.Read(c, a, Kernel(c, a), allowDilations: true);
+        if (window.IsAutomatic && window.Dilations.Any(d => d != 1))
+        {
+            // The ONNX spec keeps ceil(size / stride) outputs; ONNX Runtime ignores the dilation when it pads.
+            throw c.Fail("combines auto_pad SAME_* with dilations, where ONNX runtimes disagree on the output size; use explicit pads.");
+        }
+
         bool ceil = CeilMode(c, a, window);
         var x = c.Input(0);
         int output = c.Output();
