@@ -54,7 +54,7 @@ internal static class BenchCommand
         MethodComparison comparison;
         try
         {
-            comparison = MethodComparison.Run(setup.Definition, setup.Split, methods, seeds,
+            comparison = MethodComparison.Run(setup.Network, setup.Split, methods, seeds,
                 (m, s) => RunSetup.Options(settings, m, s, null), progress, cancellationToken);
         }
         catch (OperationCanceledException)
@@ -63,7 +63,7 @@ internal static class BenchCommand
             return ExitCodes.Cancelled;
         }
 
-        comparison = comparison with { Data = settings.Data, Architecture = setup.Architecture.ToString() };
+        comparison = comparison with { Data = settings.Data, Architecture = setup.NetworkName };
         comparison.Save(setup.OutputDirectory);
         if (settings.Json)
         {

@@ -15,14 +15,15 @@ internal static class PruneRunner
     {
         var c = CultureInfo.InvariantCulture;
         var setup = RunSetup.Prepare(settings);
-        var (split, architecture, definition, outDir) = (setup.Split, setup.Architecture, setup.Definition, setup.OutputDirectory);
+        var (split, definition, networkName, outDir) = (setup.Split, setup.Network, setup.NetworkName, setup.OutputDirectory);
         var pruner = new IterativePruner(RunSetup.Options(settings, settings.Method, settings.Seed, outDir));
 
         var options = pruner.Options;
         if (!settings.Json)
         {
             error.WriteLine(string.Create(c, $"data {settings.Data}: {split.Train.Count} train, {split.Validation.Count} validation, {split.Test.Count} test rows, {split.Train.FeatureCount} features, {split.Train.ClassCount} classes"));
-            error.WriteLine(string.Create(c, $"network {architecture}: {definition.ParameterCount:N0} parameters, {definition.PrunableWeightCount:N0} prunable weights in {definition.PrunableLayers.Count} layers"));
+            long prunable = definition.PrunableLayers.Sum(l => l.WeightCount);
+            error.WriteLine(string.Create(c, $"network {networkName}: {setup.ParameterCount:N0} parameters, {prunable:N0} prunable weights in {definition.PrunableLayers.Count} layers{(definition.HasTrainedWeights ? " (imported weights)" : "")}"));
             error.WriteLine(string.Create(c, $"method {options.Method}: {options.Rounds} rounds, rate {options.Rate}, rewind {options.Rewind}, {options.Stopping.Name}; {options.PretrainEpochs} dense epochs; {options.Training.Optimizer}, batch {options.Training.BatchSize}"));
         }
 
@@ -46,7 +47,7 @@ internal static class PruneRunner
 
         using (result)
         {
-            var report = result.Report with { Data = settings.Data, Architecture = architecture.ToString() };
+            var report = result.Report with { Data = settings.Data, Architecture = networkName };
             string modelPath = Path.Combine(outDir, "model.onnx");
             var storage = Enum.Parse<OnnxStorage>(settings.Storage, ignoreCase: true);
             OnnxExporter.Save(result.Network, modelPath, new OnnxExportOptions { Storage = storage, Metadata = OnnxExporter.MetadataFrom(report, result.Masks) });
@@ -66,7 +67,7 @@ internal static class PruneRunner
 
                 var d = report.Dense!;
                 var f = report.Final!;
-                output.WriteLine(string.Create(c, $"dense {architecture}: validation {d.ValAccuracy:P2}, test {d.TestAccuracy:P2}"));
+                output.WriteLine(string.Create(c, $"dense {networkName}: validation {d.ValAccuracy:P2}, test {d.TestAccuracy:P2}"));
                 output.WriteLine(string.Create(c, $"{report.Method} after {report.Rounds.Count} rounds: sparsity {f.Sparsity:P1}, validation {f.ValAccuracy:P2}, test {f.TestAccuracy:P2}; {report.TotalEpochs} epochs in {report.TotalWallSeconds:F1} s"));
                 output.WriteLine(string.Create(c, $"model: {modelPath} ({report.Onnx!.Bytes:N0} bytes, {report.Onnx.Storage} storage)"));
                 output.WriteLine(string.Create(c, $"report: {Path.Combine(outDir, "report.md")}"));

@@ -1,4 +1,6 @@
+using System.Globalization;
 using Microsoft.ML.Pruning.Data;
+using Microsoft.ML.Pruning.Import;
 using Microsoft.ML.Pruning.Networks;
 using Microsoft.ML.Pruning.Pruning;
 using Microsoft.ML.Pruning.Training;
@@ -9,15 +11,27 @@ namespace Microsoft.ML.Pruning.Cli.Commands;
 /// before any training starts.</summary>
 internal static class RunSetup
 {
-    public sealed record Prepared(DataSplit Split, NetworkArchitecture Architecture, NetworkDefinition Definition, string OutputDirectory);
+    /// <summary>Dense epochs before the first round when --pretrain-epochs is not given, for a built-in architecture.</summary>
+    public const int DefaultPretrainEpochs = 10;
+
+    /// <param name="Split">The data.</param>
+    /// <param name="Network">The network to prune: a built-in definition or an imported model.</param>
+    /// <param name="NetworkName">How reports name it: the architecture (as --arch takes it) or the model's file name.</param>
+    /// <param name="ParameterCount">Its trained parameters.</param>
+    /// <param name="OutputDirectory">The output folder, created and writable.</param>
+    public sealed record Prepared(DataSplit Split, INetworkSource Network, string NetworkName, long ParameterCount, string OutputDirectory);
 
     public static Prepared Prepare(PruneSettings settings)
     {
+        if (settings.Model is not null && settings.ArchitectureGiven)
+        {
+            throw new CliUsageException("--model and --arch both name the network to prune; give one of them.");
+        }
+
         var split = Usage(() => DataSource.Load(settings.Data, new DataLoadOptions { Split = SplitFractions.Parse(settings.Split), Seed = settings.Seed }));
-        var architecture = Usage(() => NetworkArchitecture.Parse(settings.Architecture));
-        var definition = Usage(() => architecture.Define(split.Train));
+        var prepared = settings.Model is { } path ? Imported(path, split) : BuiltIn(settings.Architecture, split);
         string outDir = Usage(() => PrepareOutputDirectory(settings.OutputDirectory));
-        return new Prepared(split, architecture, definition, outDir);
+        return prepared with { OutputDirectory = outDir };
     }
 
     /// <summary>The engine options of one run of <paramref name="method"/> with <paramref name="seed"/>.</summary>
@@ -38,13 +52,18 @@ internal static class RunSetup
             throw new ArgumentOutOfRangeException("--epsilon", eps, $"--epsilon must be positive (got {eps}).");
         }
 
+        if (settings.PretrainEpochs is < 0)
+        {
+            throw new ArgumentOutOfRangeException("--pretrain-epochs", settings.PretrainEpochs, $"--pretrain-epochs must be 0 or more (got {settings.PretrainEpochs}).");
+        }
+
         OptimizerOptions optimizer = settings.Optimizer == "sgd"
             ? OptimizerOptions.Sgd(settings.LearningRate ?? 0.05)
             : OptimizerOptions.Adam(settings.LearningRate ?? 1.2e-3);
         var baseOptions = new IterativePrunerOptions
         {
             Rounds = settings.Rounds,
-            PretrainEpochs = settings.PretrainEpochs,
+            PretrainEpochs = PretrainEpochs(settings),
             Scope = settings.Scope == "global" ? PruningScope.Global : PruningScope.Layerwise,
             Training = new TrainingOptions { Optimizer = optimizer, BatchSize = settings.BatchSize },
             Seed = seed,
@@ -55,6 +74,37 @@ internal static class RunSetup
         options.Validate();
         return options;
     });
+
+    /// <summary>--pretrain-epochs, or its default: none for an imported model (already trained), 10 for a built-in.</summary>
+    public static int PretrainEpochs(PruneSettings settings) => settings.PretrainEpochs ?? (settings.Model is null ? DefaultPretrainEpochs : 0);
+
+    private static Prepared BuiltIn(string name, DataSplit split)
+    {
+        var architecture = Usage(() => NetworkArchitecture.Parse(name));
+        var definition = Usage(() => architecture.Define(split.Train));
+        return new Prepared(split, definition, architecture.ToString(), definition.ParameterCount, "");
+    }
+
+    /// <summary>Reads and checks the model, and that the data fits it (feature count, classes).</summary>
+    private static Prepared Imported(string path, DataSplit split)
+    {
+        var model = Usage(() => OnnxModelSource.Load(path));
+        var c = CultureInfo.InvariantCulture;
+        string input = string.Create(c, $"input '{model.InputName}' [N, {string.Join(", ", model.InputShape)}]");
+        if (split.Train.FeatureCount != model.InputFeatures)
+        {
+            throw new CliUsageException(string.Create(c,
+                $"--data rows have {split.Train.FeatureCount} features but --model '{model.Name}' takes {model.InputFeatures} ({input}); give data with one feature per input value."));
+        }
+
+        if (split.Train.ClassCount > model.OutputWidth)
+        {
+            throw new CliUsageException(string.Create(c,
+                $"--data has {split.Train.ClassCount} classes but --model '{model.Name}' outputs {model.OutputWidth} class scores."));
+        }
+
+        return new Prepared(split, model, model.Name, model.ParameterCount, "");
+    }
 
     /// <summary>Creates the output folder and proves it writable before any training.</summary>
     private static string PrepareOutputDirectory(string path)

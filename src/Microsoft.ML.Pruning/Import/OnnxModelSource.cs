@@ -175,6 +175,7 @@ public sealed class OnnxModelSource : INetworkSource
     /// <c>[N, classes]</c> for both, and the value shapes are recorded (a dimension that follows the batch becomes -1).</summary>
     private void DryRun()
     {
+        TorchSharpNativeLoader.EnsureLoaded(); // before the first TorchSharp call, which the scope below is
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         using var network = BuildGraphNetwork(null);
