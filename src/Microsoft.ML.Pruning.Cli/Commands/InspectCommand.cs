@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Microsoft.ML.Pruning.Import;
 using Microsoft.ML.Pruning.Onnx;
 
 namespace Microsoft.ML.Pruning.Cli.Commands;
@@ -14,7 +15,8 @@ internal static class InspectCommand
         format.AcceptOnlyFromAmong("text", "json");
         var command = new System.CommandLine.Command("inspect",
             "Show what an ONNX model holds: every initializer (shape, elements, dense or sparse storage, non-zeros, sparsity, bytes), "
-            + "the sparsity of the Linear/Conv weights, graph inputs and outputs, opset and IR versions, and the metadata.\n\n"
+            + "the sparsity of the Linear/Conv weights, graph inputs and outputs, operators, opset and IR versions, and the metadata; "
+            + "in text form also whether prune --model can take it, with its nodes, output shapes and prunable layers.\n\n"
             + "Examples:\n  mlnet-prune inspect mlnet-prune-out/model.onnx\n  mlnet-prune inspect model.onnx --format json");
         command.Arguments.Add(model);
         command.Options.Add(format);
@@ -39,11 +41,28 @@ internal static class InspectCommand
             else
             {
                 WriteText(output, path, info);
+                WriteImport(output, path);
             }
 
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>What <c>prune --model</c> makes of the model: its nodes and prunable layers, or why it cannot take it.</summary>
+    private static void WriteImport(TextWriter output, string path)
+    {
+        output.WriteLine();
+        try
+        {
+            var model = OnnxModelSource.Load(path);
+            output.WriteLine($"as a model to prune (--model): {model.PrunableLayers.Count} prunable layers, {model.OutputWidth} classes");
+            output.Write(model.Describe());
+        }
+        catch (ArgumentException e)
+        {
+            output.WriteLine($"as a model to prune (--model): not supported: {e.Message}");
+        }
     }
 
     private static void WriteText(TextWriter output, string path, OnnxModelInfo info)
@@ -65,6 +84,7 @@ internal static class InspectCommand
             output.WriteLine($"  {v.Name}: {v.ElementType} [{string.Join(", ", v.Shape)}]");
         }
 
+        output.WriteLine("operators: " + string.Join(", ", info.Operators.Select(o => string.Create(c, $"{o.Key} {o.Value}"))));
         output.WriteLine();
         var header = new[] { "initializer", "shape", "elements", "storage", "non-zeros", "sparsity", "bytes" };
         var rows = info.Initializers.Select(i => new[]
