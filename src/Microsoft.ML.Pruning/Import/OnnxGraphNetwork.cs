@@ -17,6 +17,8 @@ namespace Microsoft.ML.Pruning.Import;
 /// transposed), their biases and the batch-norm scales and shifts. Buffers in the state: batch-norm running means and
 /// variances. Keys are the graph's value names with every character other than letters, digits and '_' replaced by
 /// '_' (<c>fc1.weight</c> → <c>fc1_weight</c>); other float constants are buffers outside the state.</para>
+/// <para><see cref="PrunableNetwork.PrunableOutputObserver"/> sees each Gemm and Conv output (bias included) and each
+/// MatMul output (before the Add of its bias), before any normalisation or activation.</para>
 /// </remarks>
 public sealed class OnnxGraphNetwork : PrunableNetwork
 {
