@@ -71,7 +71,21 @@ switch (command)
         break;
     }
 
+    case "import":
+    {
+        string spec = Arg("data", BenchmarkData.DefaultSpec());
+        string models = Arg("models", Path.Combine(BenchmarkData.RepositoryRoot() ?? ".", "test", "Microsoft.ML.Pruning.Tests", "TestModels"));
+        string md = ImportBenchmark.Run(spec, models, Arg("python", "python3"), Arg("out", Path.Combine(Path.GetTempPath(), "mlnet-prune-import-benchmark")));
+        Console.WriteLine(md);
+        if (Arg("write", "") is { Length: > 0 } target)
+        {
+            MarkdownSection.Write(target, "Pruning imported PyTorch models", md, "dotnet run -c Release --project test/Microsoft.ML.Pruning.Benchmarks -- import --python python3 --write docs/benchmarks.md");
+        }
+
+        break;
+    }
+
     default:
-        Console.WriteLine("usage: Microsoft.ML.Pruning.Benchmarks <foundation|lth|icp|scoring|trainer-overhead> [--data SPEC] [--arch NAME] [--epochs N]");
+        Console.WriteLine("usage: Microsoft.ML.Pruning.Benchmarks <foundation|lth|icp|scoring|trainer-overhead|import> [--data SPEC] [--arch NAME] [--epochs N]");
         break;
 }

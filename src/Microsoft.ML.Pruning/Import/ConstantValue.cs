@@ -43,9 +43,6 @@ internal sealed class ConstantValue
     /// <summary>An int64 tensor.</summary>
     public static ConstantValue Int64(long[] shape, long[] values) => new(shape, null, values, TensorProto.Types.DataType.Int64);
 
-    /// <summary>The tensor's elements as int64 (integer tensors only).</summary>
-    public long[] AsLongs(Func<string> what) => Longs ?? throw new ArgumentException($"{what()} must be an integer tensor but is float.");
-
     /// <summary>A new TorchSharp tensor with this value (float32, int64 or bool), on the CPU.</summary>
     public Tensor ToTensor() => Type switch
     {

@@ -64,7 +64,7 @@ internal static class ElementwiseOperators
         {
             c.Attributes("seed");
             ratio = Scalar(c, 1, "ratio") ?? 0.5;
-            if (c.ConstantInput(2, "training mode") is { } mode && mode.AsLongs(() => "the training mode").Any(v => v != 0))
+            if (c.ConstantIntegers(2, "training mode") is { } mode && mode.Any(v => v != 0))
             {
                 throw c.Fail("has training_mode true: dropout would apply when the model scores. The importer takes inference graphs.");
             }

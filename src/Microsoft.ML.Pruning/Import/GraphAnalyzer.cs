@@ -87,29 +87,31 @@ internal static class GraphAnalyzer
     private static void ReadInitializers(GraphProto graph, string name, Dictionary<string, ConstantValue> constants,
         Dictionary<string, string> roots, HashSet<string> initializers)
     {
-        try
+        foreach (var tensor in graph.Initializer)
         {
-            foreach (var tensor in graph.Initializer)
-            {
-                Define(tensor.Name, ConstantValue.Read(tensor, $"initializer '{tensor.Name}'"));
-            }
-
-            foreach (var sparse in graph.SparseInitializer)
-            {
-                string key = sparse.Values?.Name ?? "";
-                Define(key, ConstantValue.ReadSparse(sparse, $"sparse initializer '{key}'"));
-            }
-        }
-        catch (ArgumentException e) when (e.Message.Length > 0 && !e.Message.StartsWith("ONNX model", StringComparison.Ordinal))
-        {
-            throw ImportErrors.Model(name, e.Message);
+            Define(tensor.Name, () => ConstantValue.Read(tensor, $"initializer '{tensor.Name}'"));
         }
 
-        void Define(string key, ConstantValue value)
+        foreach (var sparse in graph.SparseInitializer)
         {
-            if (key.Length == 0 || !constants.TryAdd(key, value))
+            string key = sparse.Values?.Name ?? "";
+            Define(key, () => ConstantValue.ReadSparse(sparse, $"sparse initializer '{key}'"));
+        }
+
+        void Define(string key, Func<ConstantValue> read)
+        {
+            if (key.Length == 0 || constants.ContainsKey(key))
             {
                 throw ImportErrors.Model(name, key.Length == 0 ? "has an initializer without a name." : $"defines initializer '{key}' twice.");
+            }
+
+            try
+            {
+                constants[key] = read();
+            }
+            catch (ArgumentException e)
+            {
+                throw ImportErrors.Model(name, e.Message);
             }
 
             roots[key] = key;

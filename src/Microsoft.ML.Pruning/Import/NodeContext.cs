@@ -69,6 +69,18 @@ internal sealed class NodeContext
             + "as an initializer or a Constant.");
     }
 
+    /// <summary>The integers of constant input <paramref name="i"/> (axes, flags), or null when the input is not given.</summary>
+    public long[]? ConstantIntegers(int i, string what)
+    {
+        var value = ConstantInput(i, what);
+        if (value is { IsFloat: true })
+        {
+            throw Fail($"has {what} (input '{Node.Input[i]}') of element type float; expected integers.");
+        }
+
+        return value?.Longs;
+    }
+
     /// <summary>The value of a constant input if it is one, else null (shape only: e.g. to check a weight).</summary>
     public ConstantValue? ConstantOrNull(int i) => Has(i) ? _constant(Node.Input[i]) : null;
 

@@ -171,7 +171,7 @@ internal static class ShapeOperators
         else
         {
             c.Attributes();
-            axes = c.ConstantInput(1, "axes")?.AsLongs(() => $"axes of node {c.Node.Name}");
+            axes = c.ConstantIntegers(1, "axes");
         }
 
         if (required && axes is null)
