@@ -27,7 +27,7 @@ internal static class DenseTrainingBenchmark
         for (int e = 0; e < epochs; e++)
         {
             seconds += trainer.TrainEpoch(train, e).Seconds;
-            accuracies.Add(trainer.Evaluate(test).Accuracy);
+            accuracies.Add(trainer.Evaluate(test).Metric);
         }
 
         int best = accuracies.IndexOf(accuracies.Max());

@@ -40,14 +40,14 @@ internal static class ImportBenchmark
         {
             var row = Measure(Path.Combine(modelFolder, file), data, python, outFolder);
             md.AppendLine(c, $"| {file} | {row.Opset} | {row.Interface} ({(row.SameInterface ? "yes" : "NO")}) | {row.Layers} | {row.OriginalAccuracy:P2} | {row.PrunedAccuracy:P2} | "
-                + $"{(row.PrunedAccuracy - row.OriginalAccuracy) * 100:+0.00;-0.00} | {row.Sparsity:P2} | {row.Epochs} | {row.Seconds:F0} | {row.Checker} | {row.RoundTrip:G3} |");
+                + $"{(row.PrunedAccuracy - row.OriginalAccuracy) * 100:+0.00;-0.00} | {row.Sparsity:P2} | {row.Epochs:0.##} | {row.Seconds:F0} | {row.Checker} | {row.RoundTrip:G3} |");
         }
 
         return md.ToString();
     }
 
     private sealed record Row(long Opset, string Interface, bool SameInterface, int Layers, double OriginalAccuracy, double PrunedAccuracy,
-        double Sparsity, int Epochs, double Seconds, string Checker, double RoundTrip);
+        double Sparsity, double Epochs, double Seconds, string Checker, double RoundTrip);
 
     private static Row Measure(string path, DataSplit data, string python, string outFolder)
     {

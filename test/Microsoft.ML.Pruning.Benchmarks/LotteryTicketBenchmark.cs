@@ -41,7 +41,7 @@ internal static class LotteryTicketBenchmark
             }
 
             md.AppendLine();
-            double delta = (r.Final!.TestAccuracy - r.Dense.TestAccuracy) * 100;
+            double delta = (r.Final!.TestMetric - r.Dense.TestMetric) * 100;
             md.AppendLine(c, $"Final: sparsity {r.Final.Sparsity:P2}, test {r.Final.TestAccuracy:P2} ({delta:+0.00;-0.00} points vs dense); {r.TotalEpochs} epochs, {r.TotalWallSeconds:F1} s in all.");
         }
 

@@ -64,18 +64,18 @@ internal static class BenchCommand
         }
 
         comparison = comparison with { Data = settings.Data, Architecture = setup.NetworkName };
-        comparison.Save(setup.OutputDirectory);
+        Reporting.ReportWriter.Save(comparison, setup.OutputDirectory);
         if (settings.Json)
         {
             output.WriteLine(comparison.ToJson());
         }
         else
         {
-            output.WriteLine("| method | sparsity | test acc (mean ± sd) | retraining epochs | wall s | flow overhead |");
-            output.WriteLine("|---|---:|---:|---:|---:|---:|");
+            output.WriteLine(string.Create(c, $"| method | sparsity | test {comparison.Metric} (mean ± sd) | retraining epochs | retraining rows | wall s | flow overhead |"));
+            output.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
             foreach (var m in comparison.Methods)
             {
-                output.WriteLine(string.Create(c, $"| {m.Method} | {m.Sparsity:P2} | {m.TestAccuracy * 100:F2} ± {m.TestAccuracySd * 100:F2} % | {m.RetrainingEpochs:F1} | {m.WallSeconds:F1} | {m.FlowOverhead:P1} |"));
+                output.WriteLine(string.Create(c, $"| {m.Method} | {m.Sparsity:P2} | {ProgressText.Metric(comparison.Metric, m.TestMetric)} ± {ProgressText.Metric(comparison.Metric, m.TestMetricSd)} | {m.RetrainingEpochs:F2} | {m.RetrainingSamples:N0} | {m.WallSeconds:F1} | {m.FlowOverhead:P1} |"));
             }
 
             output.WriteLine($"comparison: {Path.Combine(setup.OutputDirectory, "bench.md")}");
@@ -84,20 +84,16 @@ internal static class BenchCommand
         return ExitCodes.Success;
     }
 
-    /// <summary>One line per finished epoch, tagged with method and seed.</summary>
+    /// <summary>One line per check point, tagged with method and seed.</summary>
     private sealed class MethodProgress(TextWriter writer) : IProgress<(string Method, long Seed, PruningProgress Progress)>
     {
         public void Report((string Method, long Seed, PruningProgress Progress) value)
         {
             var p = value.Progress;
-            if (!p.EpochCompleted)
+            if (p.IsCheck)
             {
-                return;
+                writer.WriteLine($"[{value.Method} seed {value.Seed}] {ProgressText.CheckLine(p)}");
             }
-
-            string where = p.Phase == "round" ? $"round {p.Round}/{p.Rounds}" : p.Phase;
-            writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"[{value.Method} seed {value.Seed}] {where} epoch {p.Epoch}: sparsity {p.Sparsity:P1}, validation {p.ValAccuracy:P2}{(p.FlowDistance is { } f ? $", flow distance {f:F4}" : "")}"));
         }
     }
 }

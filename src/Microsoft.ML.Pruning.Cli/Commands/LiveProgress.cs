@@ -21,7 +21,7 @@ internal sealed class LiveProgress : IProgress<PruningProgress>
     private LiveProgress()
     {
         _epochs = new Table().Border(TableBorder.Rounded).Title("mlnet-prune");
-        foreach (var column in new[] { "phase", "epoch", "loss", "validation", "sparsity", "flow distance" })
+        foreach (var column in new[] { "phase", "epochs", "loss", "validation", "sparsity", "flow distance" })
         {
             _epochs.AddColumn(new TableColumn(column).RightAligned());
         }
@@ -48,7 +48,7 @@ internal sealed class LiveProgress : IProgress<PruningProgress>
     public static void WriteSummary(TextWriter error, PruningReport report)
     {
         var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape($"{report.Method} on {report.Architecture}"));
-        foreach (var column in new[] { "round", "sparsity", "epochs", "stop reason", "val acc", "test acc", "flow", "wall s" })
+        foreach (var column in new[] { "round", "sparsity", "epochs", "stop reason", $"val {report.Metric}", $"test {report.Metric}", "flow", "wall s" })
         {
             // Stop reasons are single words with hyphens: wrapping them mid-word helps nobody.
             table.AddColumn(column == "stop reason" ? new TableColumn(column).NoWrap() : new TableColumn(column).RightAligned());
@@ -56,13 +56,13 @@ internal sealed class LiveProgress : IProgress<PruningProgress>
 
         if (report.Dense is { } d)
         {
-            table.AddRow("dense", "0.0 %", d.Epochs.ToString(C), "", d.ValAccuracy.ToString("P2", C), d.TestAccuracy.ToString("P2", C), "", d.WallSeconds.ToString("F1", C));
+            table.AddRow("dense", "0.0 %", d.Epochs.ToString(C), "", report.FormatMetric(d.ValMetric), report.FormatMetric(d.TestMetric), "", d.WallSeconds.ToString("F1", C));
         }
 
         foreach (var r in report.Rounds)
         {
-            table.AddRow(r.Round.ToString(C), r.Sparsity.ToString("P1", C), r.Epochs.ToString(C), Markup.Escape(r.StopReason),
-                r.ValAccuracy.ToString("P2", C), r.TestAccuracy.ToString("P2", C), r.FlowDistance?.ToString("F4", C) ?? "–", r.WallSeconds.ToString("F1", C));
+            table.AddRow(r.Round.ToString(C), r.Sparsity.ToString("P1", C), r.Epochs.ToString("0.##", C), Markup.Escape(r.StopReason),
+                report.FormatMetric(r.ValMetric), report.FormatMetric(r.TestMetric), r.FlowDistance?.ToString("F4", C) ?? "–", r.WallSeconds.ToString("F1", C));
         }
 
         ErrorConsole(error).Write(table);
@@ -71,9 +71,9 @@ internal sealed class LiveProgress : IProgress<PruningProgress>
     public void Report(PruningProgress p)
     {
         string where = p.Phase == "round" ? string.Create(C, $"round {p.Round}/{p.Rounds}") : p.Phase;
-        if (p.EpochCompleted)
+        if (p.IsCheck)
         {
-            _epochs.AddRow(where, p.Epoch.ToString(C), p.TrainLoss.ToString("F4", C), p.ValAccuracy!.Value.ToString("P2", C),
+            _epochs.AddRow(where, p.Epochs.ToString("0.##", C), p.TrainLoss.ToString("F4", C), ProgressText.Metric(p.MetricName, p.ValMetric!.Value),
                 p.Sparsity.ToString("P1", C), p.FlowDistance?.ToString("F4", C) ?? "–");
             while (_epochs.Rows.Count > VisibleEpochs)
             {
@@ -86,7 +86,7 @@ internal sealed class LiveProgress : IProgress<PruningProgress>
         string sparsity = double.IsFinite(p.Sparsity) ? string.Create(C, $", sparsity {p.Sparsity:P1}") : "";
         _epochs.Caption(string.Create(C, $"{where} epoch {p.Epoch}: {batch}loss {p.TrainLoss:F4}{sparsity}"));
         // Batch reports come often; redraw at most ten times a second, but always at the end of an epoch.
-        if (p.EpochCompleted || _sinceRefresh.ElapsedMilliseconds >= 100)
+        if (p.IsCheck || _sinceRefresh.ElapsedMilliseconds >= 100)
         {
             _context?.Refresh();
             _sinceRefresh.Restart();

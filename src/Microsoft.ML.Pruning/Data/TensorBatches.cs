@@ -66,12 +66,33 @@ public sealed class TensorBatches : IDisposable
             throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "The batch size must be positive.");
         }
 
-        return Iterate(batchSize, shuffle ? Order(epoch, true) : null);
+        return Iterate(batchSize, shuffle ? Order(epoch, true) : null, 0, BatchCount(batchSize));
     }
 
-    private IEnumerable<(Tensor Features, Tensor Labels)> Iterate(int batchSize, int[]? order)
+    /// <summary>
+    /// Batches <c>[firstBatch, firstBatch + batchCount)</c> of one epoch (the same batches, in the same order, as
+    /// <see cref="Batches(int, int, bool)"/> gives at those positions), so an epoch can be trained in pieces with
+    /// decisions in between. Each batch lives in its own dispose scope, as there.
+    /// </summary>
+    public IEnumerable<(Tensor Features, Tensor Labels)> Batches(int batchSize, int epoch, bool shuffle, int firstBatch, int batchCount)
     {
-        for (int start = 0; start < Count; start += batchSize)
+        if (batchSize <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "The batch size must be positive.");
+        }
+
+        if (firstBatch < 0 || batchCount < 0 || firstBatch + batchCount > BatchCount(batchSize))
+        {
+            throw new ArgumentOutOfRangeException(nameof(firstBatch), $"Batches [{firstBatch}, {firstBatch + batchCount}) are outside the epoch's {BatchCount(batchSize)} batches.");
+        }
+
+        return Iterate(batchSize, shuffle ? Order(epoch, true) : null, firstBatch, batchCount);
+    }
+
+    private IEnumerable<(Tensor Features, Tensor Labels)> Iterate(int batchSize, int[]? order, int firstBatch, int batchCount)
+    {
+        int end = Math.Min(Count, (firstBatch + batchCount) * batchSize);
+        for (int start = firstBatch * batchSize; start < end; start += batchSize)
         {
             using var scope = torch.NewDisposeScope();
             int size = Math.Min(batchSize, Count - start);

@@ -150,7 +150,7 @@ public sealed class MagnitudePruningEstimator : IEstimator<MagnitudePruningTrans
         // An imported model keeps its own graph for SaveOnnx; ML.NET scores through the standard interface.
         var onnx = OnnxExporter.Export(result.Network, exportOptions);
         var scoring = o.Model is null ? onnx : OnnxExporter.ExportForScoring(result.Network, exportOptions);
-        ch.Info(MessageSensitivity.None, $"PruneIterative done: sparsity {report.Final!.Sparsity:P1}, validation accuracy {report.Final.ValAccuracy:P2} (dense {report.Dense!.ValAccuracy:P2}), {report.TotalEpochs} epochs.");
+        ch.Info(MessageSensitivity.None, $"PruneIterative done: sparsity {report.Final!.Sparsity:P1}, validation {report.Metric} {report.FormatMetric(report.Final.ValMetric)} (dense {report.FormatMetric(report.Dense!.ValMetric)}), {report.TotalEpochs:0.##} epochs.");
         ch.Dispose();
         return MagnitudePruningTransformer.Create(input, o, report, onnx, scoring);
 
@@ -239,11 +239,11 @@ public sealed class MagnitudePruningEstimator : IEstimator<MagnitudePruningTrans
         public void Report(PruningProgress value)
         {
             inner?.Report(value);
-            if (value.EpochCompleted)
+            if (value.IsCheck)
             {
                 string where = value.Phase == "round" ? $"round {value.Round}/{value.Rounds}" : value.Phase;
                 string flow = value.FlowDistance is { } f ? $", flow distance {f:F4}" : "";
-                channel.Info(MessageSensitivity.None, $"PruneIterative {where} epoch {value.Epoch}: sparsity {value.Sparsity:P1}, loss {value.TrainLoss:F4}, validation {value.ValAccuracy:P2}{flow}");
+                channel.Info(MessageSensitivity.None, $"PruneIterative {where} epoch {value.Epoch}: sparsity {value.Sparsity:P1}, loss {value.TrainLoss:F4}, validation {value.MetricName} {value.ValMetric:F4}{flow}");
             }
         }
     }

@@ -133,6 +133,8 @@ public static class OnnxExporter
             [OnnxMetadataKeys.Architecture] = report.Architecture,
             [OnnxMetadataKeys.Seed] = report.Seed.ToString(c),
             [OnnxMetadataKeys.Rounds] = report.Rounds.Count.ToString(c),
+            [OnnxMetadataKeys.Task] = report.Task,
+            [OnnxMetadataKeys.Metric] = report.Metric,
         };
 
         double? sparsity = masks?.Sparsity ?? report.Final?.Sparsity ?? (report.Rounds.Count > 0 ? report.Rounds[^1].Sparsity : null);
@@ -149,18 +151,18 @@ public static class OnnxExporter
 
         if (report.Dense is { } dense)
         {
-            metadata[OnnxMetadataKeys.DenseValAccuracy] = Number(dense.ValAccuracy);
-            metadata[OnnxMetadataKeys.DenseTestAccuracy] = Number(dense.TestAccuracy);
+            metadata[OnnxMetadataKeys.DenseValMetric] = Number(dense.ValMetric);
+            metadata[OnnxMetadataKeys.DenseTestMetric] = Number(dense.TestMetric);
             metadata[OnnxMetadataKeys.DenseEpochs] = dense.Epochs.ToString(c);
         }
 
         if (report.Final is { } final)
         {
-            metadata[OnnxMetadataKeys.FinalValAccuracy] = Number(final.ValAccuracy);
-            metadata[OnnxMetadataKeys.FinalTestAccuracy] = Number(final.TestAccuracy);
+            metadata[OnnxMetadataKeys.FinalValMetric] = Number(final.ValMetric);
+            metadata[OnnxMetadataKeys.FinalTestMetric] = Number(final.TestMetric);
         }
 
-        metadata[OnnxMetadataKeys.TotalEpochs] = report.TotalEpochs.ToString(c);
+        metadata[OnnxMetadataKeys.TotalEpochs] = Number(report.TotalEpochs);
         return metadata;
     }
 

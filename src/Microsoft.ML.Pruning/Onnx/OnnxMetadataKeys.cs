@@ -27,20 +27,26 @@ public static class OnnxMetadataKeys
     /// <summary>Prefix of the per-layer sparsity keys: <c>layerSparsity.{layer}</c>, e.g. <c>layerSparsity.stage2_block0.conv1</c>.</summary>
     public const string LayerSparsityPrefix = "layerSparsity.";
 
-    /// <summary>Validation accuracy of the dense reference network.</summary>
-    public const string DenseValAccuracy = "dense.valAccuracy";
+    /// <summary>The task: <c>multiclass</c>, <c>binary</c> or <c>regression</c>.</summary>
+    public const string Task = "task";
 
-    /// <summary>Test accuracy of the dense reference network.</summary>
-    public const string DenseTestAccuracy = "dense.testAccuracy";
+    /// <summary>The name of the metric the <c>*.valMetric</c>/<c>*.testMetric</c> keys hold: <c>accuracy</c> or <c>r2</c>.</summary>
+    public const string Metric = "metric";
+
+    /// <summary>Validation metric of the dense reference network.</summary>
+    public const string DenseValMetric = "dense.valMetric";
+
+    /// <summary>Test metric of the dense reference network.</summary>
+    public const string DenseTestMetric = "dense.testMetric";
 
     /// <summary>Epochs of dense training.</summary>
     public const string DenseEpochs = "dense.epochs";
 
-    /// <summary>Validation accuracy of the exported (final) network.</summary>
-    public const string FinalValAccuracy = "final.valAccuracy";
+    /// <summary>Validation metric of the exported (final) network.</summary>
+    public const string FinalValMetric = "final.valMetric";
 
-    /// <summary>Test accuracy of the exported (final) network.</summary>
-    public const string FinalTestAccuracy = "final.testAccuracy";
+    /// <summary>Test metric of the exported (final) network.</summary>
+    public const string FinalTestMetric = "final.testMetric";
 
     /// <summary>All training epochs of the run: dense pre-training, every round's retraining and any final fine-tune.</summary>
     public const string TotalEpochs = "totalEpochs";

@@ -1,8 +1,36 @@
 namespace Microsoft.ML.Pruning.Pruning;
 
 /// <summary>The dense (unpruned) reference network's figures.</summary>
-/// <param name="ValAccuracy">Validation accuracy after dense training.</param>
-/// <param name="TestAccuracy">Test accuracy after dense training.</param>
-/// <param name="Epochs">Epochs of dense training.</param>
-/// <param name="WallSeconds">Wall time of dense training, evaluation included.</param>
-public sealed record DenseResult(double ValAccuracy, double TestAccuracy, int Epochs, double WallSeconds);
+public sealed record DenseResult
+{
+    /// <summary>The task's validation metric after dense training (higher is better; accuracy for classification, R² for regression).</summary>
+    public double ValMetric { get; init; }
+
+    /// <summary>The task's test metric after dense training.</summary>
+    public double TestMetric { get; init; }
+
+    /// <summary>Validation accuracy (classification; null for regression).</summary>
+    public double? ValAccuracy { get; init; }
+
+    /// <summary>Test accuracy (classification; null for regression).</summary>
+    public double? TestAccuracy { get; init; }
+
+    /// <summary>Validation loss after dense training.</summary>
+    public double ValLoss { get; init; }
+
+    /// <summary>Validation loss of the network as built, before any training (for an imported model: as imported). The
+    /// scale against which an exploding training loss is recognised.</summary>
+    public double InitialValLoss { get; init; }
+
+    /// <summary>Epochs of dense training (0 for an imported model used as it is).</summary>
+    public int Epochs { get; init; }
+
+    /// <summary>Rows trained on during dense training.</summary>
+    public long Samples { get; init; }
+
+    /// <summary>Mean training loss of each dense epoch, in order.</summary>
+    public IReadOnlyList<double> Losses { get; init; } = Array.Empty<double>();
+
+    /// <summary>Wall time of dense training, evaluation included.</summary>
+    public double WallSeconds { get; init; }
+}

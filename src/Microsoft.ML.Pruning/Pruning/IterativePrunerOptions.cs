@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.ML.Pruning.Stopping;
+using Microsoft.ML.Pruning.Tasks;
 using Microsoft.ML.Pruning.Training;
 
 namespace Microsoft.ML.Pruning.Pruning;
@@ -20,8 +21,15 @@ public sealed record IterativePrunerOptions
     /// <summary>How much of the surviving weights each round removes. Default 20%.</summary>
     public PruningRate Rate { get; init; } = PruningRate.Fixed(0.2);
 
-    /// <summary>Layerwise or global magnitude threshold. Default layerwise.</summary>
+    /// <summary>Layerwise or global ranking. Default layerwise.</summary>
     public PruningScope Scope { get; init; } = PruningScope.Layerwise;
+
+    /// <summary>What a pruning step removes and how it ranks it. Default: single weights by magnitude.</summary>
+    public PruningCriterion Criterion { get; init; } = PruningCriterion.Magnitude;
+
+    /// <summary>The task (loss, metric, output width); null to take it from the data: regression for real-valued
+    /// targets, otherwise multiclass with the network's output width. Binary classification is always asked for.</summary>
+    public PredictionTask? Task { get; init; }
 
     /// <summary>Per-layer exceptions. Default: none. <see cref="OutputLayerRateFactor"/> adds one for the output layer.</summary>
     public IReadOnlyList<LayerPruningOverride> Overrides { get; init; } = Array.Empty<LayerPruningOverride>();
@@ -81,6 +89,7 @@ public sealed record IterativePrunerOptions
         }
 
         ArgumentNullException.ThrowIfNull(Rate, nameof(Rate));
+        ArgumentNullException.ThrowIfNull(Criterion, nameof(Criterion));
         ArgumentNullException.ThrowIfNull(Rewind, nameof(Rewind));
         ArgumentNullException.ThrowIfNull(Stopping, nameof(Stopping));
         ArgumentNullException.ThrowIfNull(Training, nameof(Training));
@@ -120,7 +129,7 @@ public sealed record IterativePrunerOptions
         CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
         try
         {
-            return string.Join("|", Method, Rate, Scope, string.Join(";", Overrides), OutputLayerRateFactor, Rewind, PretrainEpochs,
+            return string.Join("|", Method, Rate, Scope, Criterion, Task, string.Join(";", Overrides), OutputLayerRateFactor, Rewind, PretrainEpochs,
                 Training.Optimizer, (Training.Optimizer as AdamOptions)?.Epsilon, Training.Schedule, Training.BatchSize, Stopping.Name, Seed);
         }
         finally

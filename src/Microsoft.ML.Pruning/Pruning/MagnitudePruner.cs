@@ -7,7 +7,8 @@ namespace Microsoft.ML.Pruning.Pruning;
 /// <summary>
 /// One magnitude-pruning step: removes the surviving weights with the smallest <c>|W|</c>, layer by layer or with
 /// one global threshold. Ties are broken by position (earlier layer, then lower row-major index, goes first), so a
-/// step is deterministic. Each pool removes <c>round(rate * surviving)</c> weights.
+/// step is deterministic. Each pool removes <c>round(rate * surviving)</c> weights, but never a layer's last one: the
+/// largest surviving weight of every layer is kept, so no layer is ever cut off.
 /// </summary>
 public static class MagnitudePruner
 {
@@ -19,6 +20,10 @@ public static class MagnitudePruner
     /// <returns>The rate used for each layer, by name (0 for excluded layers).</returns>
     /// <exception cref="ArgumentException">An override names a layer the network does not have.</exception>
     public static IReadOnlyDictionary<string, double> Prune(MaskSet masks, PruningRate rate, PruningScope scope, IReadOnlyList<LayerPruningOverride>? overrides = null)
+        => PruneStep(masks, rate, scope, overrides).LayerRates;
+
+    /// <summary>As <see cref="Prune"/>, telling how many weights went and which layers reached their last weight.</summary>
+    internal static PruneStepResult PruneStep(MaskSet masks, PruningRate rate, PruningScope scope, IReadOnlyList<LayerPruningOverride>? overrides)
     {
         ArgumentNullException.ThrowIfNull(masks);
         ArgumentNullException.ThrowIfNull(rate);
@@ -40,6 +45,7 @@ public static class MagnitudePruner
 
         var used = new Dictionary<string, double>();
         var pool = new List<PruningMask>();
+        var before = masks.Masks.ToDictionary(m => m.Name, m => m.SurvivingCount);
         using var scope0 = torch.NewDisposeScope();
         foreach (var mask in masks.Masks)
         {
@@ -68,7 +74,19 @@ public static class MagnitudePruner
         }
 
         masks.ApplyToWeights();
-        return masks.Masks.ToDictionary(m => m.Name, m => used[m.Name]);
+        long removed = 0;
+        var exhausted = new List<string>();
+        foreach (var mask in masks.Masks)
+        {
+            long after = mask.SurvivingCount;
+            removed += before[mask.Name] - after;
+            if (after == 1 && before[mask.Name] > 1)
+            {
+                exhausted.Add(mask.Name);
+            }
+        }
+
+        return new PruneStepResult(removed, masks.Masks.ToDictionary(m => m.Name, m => used[m.Name]), exhausted);
     }
 
     /// <summary>Prunes the masks of <paramref name="pool"/> with one threshold; returns the rate applied.</summary>
@@ -82,6 +100,9 @@ public static class MagnitudePruner
         var surviving = scores.masked_select(survivingMask).cpu().data<float>().ToArray();
         double r = Math.Min(rate.RateFor(surviving) * factor, 1.0);
         long k = (long)Math.Round(r * surviving.Length, MidpointRounding.AwayFromZero);
+        // Each layer's largest surviving weight is out of reach (+inf sorts last), so no layer loses its last weight.
+        int kept = ProtectLargestWeights(pool, scores);
+        k = Math.Min(k, surviving.Length - kept);
         if (k <= 0)
         {
             return r;
@@ -100,5 +121,31 @@ public static class MagnitudePruner
         }
 
         return r;
+    }
+
+    /// <summary>
+    /// Sets the score of each layer's last weight in pruning order — its largest surviving one, the highest index among
+    /// equals, since ties go lower index first — to +inf; returns how many layers had a surviving weight.
+    /// </summary>
+    private static int ProtectLargestWeights(IReadOnlyList<PruningMask> pool, Tensor scores)
+    {
+        int kept = 0;
+        long offset = 0;
+        foreach (var mask in pool)
+        {
+            if (mask.SurvivingCount > 0)
+            {
+                // -1 below every magnitude where pruned. argmax takes the first of equal maxima, so on the reversed weights
+                // it finds the last one.
+                var magnitudes = mask.Layer.Weight.detach().abs().masked_fill(mask.Pruned, -1).flatten();
+                long best = mask.Count - 1 - magnitudes.flip(0).argmax().item<long>();
+                scores[offset + best].fill_(double.PositiveInfinity);
+                kept++;
+            }
+
+            offset += mask.Count;
+        }
+
+        return kept;
     }
 }

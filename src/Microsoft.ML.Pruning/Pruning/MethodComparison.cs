@@ -20,6 +20,9 @@ public sealed record MethodComparison
     /// <summary>A description of the data.</summary>
     public string Data { get; init; } = "";
 
+    /// <summary>The name of the test metric the summaries give (<c>accuracy</c>, <c>r2</c>).</summary>
+    public string Metric { get; init; } = "accuracy";
+
     /// <summary>The seeds each method ran with.</summary>
     public IReadOnlyList<long> Seeds { get; init; } = Array.Empty<long>();
 
@@ -66,6 +69,7 @@ public sealed record MethodComparison
         {
             Architecture = definition.Name,
             Data = data.Train.Name,
+            Metric = runs[0].Metric,
             Seeds = seeds.ToList(),
             Runs = runs,
             Methods = methods.Select(m => Summarise(m, runs.Where(r => r.Method == m).ToList())).ToList(),
@@ -75,7 +79,7 @@ public sealed record MethodComparison
     private static MethodSummary Summarise(string method, List<PruningReport> runs)
     {
         double Mean(Func<PruningReport, double> f) => runs.Average(f);
-        var test = runs.Select(r => r.Final!.TestAccuracy).ToList();
+        var test = runs.Select(r => r.Final!.TestMetric).ToList();
         double mean = test.Average();
         double sd = test.Count > 1 ? Math.Sqrt(test.Sum(t => (t - mean) * (t - mean)) / (test.Count - 1)) : 0;
         return new MethodSummary
@@ -83,10 +87,11 @@ public sealed record MethodComparison
             Method = method,
             Runs = runs.Count,
             Sparsity = Mean(r => r.Final!.Sparsity),
-            TestAccuracy = mean,
-            TestAccuracySd = sd,
-            DenseTestAccuracy = Mean(r => r.Dense!.TestAccuracy),
+            TestMetric = mean,
+            TestMetricSd = sd,
+            DenseTestMetric = Mean(r => r.Dense!.TestMetric),
             RetrainingEpochs = Mean(r => r.TotalEpochs - r.Dense!.Epochs),
+            RetrainingSamples = Mean(r => r.TotalSamples - r.Dense!.Samples),
             TotalEpochs = Mean(r => r.TotalEpochs),
             WallSeconds = Mean(r => r.TotalWallSeconds),
             FlowSeconds = Mean(r => r.TotalFlowSeconds),
@@ -105,30 +110,27 @@ public sealed record MethodComparison
         md.AppendLine();
         md.AppendLine(c, $"Seeds: {string.Join(", ", Seeds)}.");
         md.AppendLine();
-        md.AppendLine("| method | runs | final sparsity | test acc (mean ± sd) | dense test acc | retraining epochs | total epochs | wall s | flow s | flow overhead |");
-        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        bool accuracy = Metric == "accuracy";
+        string Value(double v) => accuracy ? (v * 100).ToString("F2", c) : v.ToString("F4", c);
+        string unit = accuracy ? " %" : "";
+        md.AppendLine(c, $"| method | runs | final sparsity | test {Metric} (mean ± sd) | dense test {Metric} | retraining epochs | retraining rows | total epochs | wall s | flow s | flow overhead |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var m in Methods)
         {
-            md.AppendLine(c, $"| {m.Method} | {m.Runs} | {m.Sparsity:P2} | {m.TestAccuracy * 100:F2} ± {m.TestAccuracySd * 100:F2} % | {m.DenseTestAccuracy:P2} | {m.RetrainingEpochs:F1} | {m.TotalEpochs:F1} | {m.WallSeconds:F1} | {m.FlowSeconds:F2} | {m.FlowOverhead:P1} |");
+            md.AppendLine(c, $"| {m.Method} | {m.Runs} | {m.Sparsity:P2} | {Value(m.TestMetric)} ± {Value(m.TestMetricSd)}{unit} | {Value(m.DenseTestMetric)}{unit} | {m.RetrainingEpochs:F2} | {m.RetrainingSamples:N0} | {m.TotalEpochs:F1} | {m.WallSeconds:F1} | {m.FlowSeconds:F2} | {m.FlowOverhead:P1} |");
         }
 
         md.AppendLine();
-        md.AppendLine("| method | seed | final sparsity | test acc | retraining epochs | epochs per round | stop reasons |");
+        md.AppendLine(c, $"| method | seed | final sparsity | test {Metric} | retraining epochs | epochs per round | stop reasons |");
         md.AppendLine("|---|---:|---:|---:|---:|---|---|");
         foreach (var r in Runs)
         {
             var reasons = r.Rounds.GroupBy(x => x.StopReason).Select(g => $"{g.Key} ×{g.Count()}");
-            md.AppendLine(c, $"| {r.Method} | {r.Seed} | {r.Final!.Sparsity:P2} | {r.Final.TestAccuracy:P2} | {r.TotalEpochs - r.Dense!.Epochs} | {string.Join(" ", r.Rounds.Select(x => x.Epochs))} | {string.Join(", ", reasons)} |");
+            md.AppendLine(c, $"| {r.Method} | {r.Seed} | {r.Final!.Sparsity:P2} | {Value(r.Final.TestMetric)}{unit} | {r.TotalEpochs - r.Dense!.Epochs:0.##} | {string.Join(" ", r.Rounds.Select(x => x.Epochs.ToString("0.##", c)))} | {string.Join(", ", reasons)} |");
         }
 
         return md.ToString();
     }
-
-    /// <summary>
-    /// Writes <c>bench.json</c>, the accuracy-vs-epochs chart and <c>bench.md</c> embedding it into
-    /// <paramref name="directory"/>, atomically (see <see cref="Reporting.ReportWriter"/>).
-    /// </summary>
-    public void Save(string directory) => Reporting.ReportWriter.Save(this, directory);
 
     private sealed class Relay(Action<PruningProgress> report) : IProgress<PruningProgress>
     {

@@ -12,17 +12,21 @@ public sealed record MethodSummary
     /// <summary>Mean final sparsity.</summary>
     public double Sparsity { get; init; }
 
-    /// <summary>Mean final test accuracy.</summary>
-    public double TestAccuracy { get; init; }
+    /// <summary>Mean final test metric (accuracy for classification, R² for regression).</summary>
+    public double TestMetric { get; init; }
 
-    /// <summary>Sample standard deviation of the final test accuracy (0 for one run).</summary>
-    public double TestAccuracySd { get; init; }
+    /// <summary>Sample standard deviation of the final test metric (0 for one run).</summary>
+    public double TestMetricSd { get; init; }
 
-    /// <summary>Mean dense test accuracy.</summary>
-    public double DenseTestAccuracy { get; init; }
+    /// <summary>Mean dense test metric.</summary>
+    public double DenseTestMetric { get; init; }
 
     /// <summary>Mean retraining epochs (all rounds and any final fine-tune; dense pre-training excluded).</summary>
     public double RetrainingEpochs { get; init; }
+
+    /// <summary>Mean rows trained on in retraining (all rounds and any final fine-tune; dense pre-training excluded): the
+    /// cost measure when rounds stop inside epochs.</summary>
+    public double RetrainingSamples { get; init; }
 
     /// <summary>Mean training epochs in all (pre-training included).</summary>
     public double TotalEpochs { get; init; }

@@ -15,7 +15,7 @@ namespace Microsoft.ML.Pruning.Pruning;
 internal sealed class PruningCheckpoint : IDisposable
 {
     public const string FileName = "checkpoint.bin";
-    private static readonly byte[] Magic = "MLPRCKP1"u8.ToArray();
+    private static readonly byte[] Magic = "MLPRCKP2"u8.ToArray();
     private const int HashLength = 32;
 
     /// <summary>Identifies the network (its layer table) the checkpoint was written for.</summary>
@@ -23,6 +23,9 @@ internal sealed class PruningCheckpoint : IDisposable
 
     /// <summary>Identifies the run options (<see cref="IterativePrunerOptions.Fingerprint"/>).</summary>
     public required string OptionsFingerprint { get; init; }
+
+    /// <summary>The data the run was made with (<see cref="DataIdentity.Serialize"/>).</summary>
+    public required string DataIdentity { get; init; }
 
     /// <summary>The report so far (dense result, rows of completed rounds, totals).</summary>
     public required PruningReport Report { get; init; }
@@ -51,6 +54,7 @@ internal sealed class PruningCheckpoint : IDisposable
                 w.Write(Magic);
                 w.Write(NetworkFingerprint);
                 w.Write(OptionsFingerprint);
+                w.Write(DataIdentity);
                 w.Write(Report.ToJson());
                 w.Write(TrainerEpochs);
                 WriteBytes(w, RngState);
@@ -87,9 +91,9 @@ internal sealed class PruningCheckpoint : IDisposable
         });
     }
 
-    /// <summary>Reads a checkpoint and checks it belongs to this network and these options.</summary>
-    /// <exception cref="InvalidDataException">The file is corrupt, or was written for another network or other options.</exception>
-    public static PruningCheckpoint Load(string path, string networkFingerprint, string networkName, string optionsFingerprint)
+    /// <summary>Reads a checkpoint and checks it belongs to this network, these options and this data.</summary>
+    /// <exception cref="InvalidDataException">The file is corrupt, or was written for another network, other options or other data.</exception>
+    public static PruningCheckpoint Load(string path, string networkFingerprint, string networkName, string optionsFingerprint, DataIdentity data)
     {
         byte[] all = File.ReadAllBytes(path);
         if (all.Length < Magic.Length + HashLength || !all.AsSpan(0, Magic.Length).SequenceEqual(Magic))
@@ -119,6 +123,14 @@ internal sealed class PruningCheckpoint : IDisposable
             {
                 throw new InvalidDataException(
                     $"Checkpoint '{path}' was written with other run options ({options}) than this run ({optionsFingerprint}); resume with the same options or start afresh.");
+            }
+
+            string dataIdentity = r.ReadString();
+            var differences = Pruning.DataIdentity.Parse(dataIdentity).Differences(data);
+            if (differences.Count > 0)
+            {
+                throw new InvalidDataException(
+                    $"Checkpoint '{path}' was made with other data ({string.Join("; ", differences)}); resume with the same data and split, or start afresh in another folder.");
             }
 
             var report = PruningReport.FromJson(r.ReadString());
@@ -177,6 +189,7 @@ internal sealed class PruningCheckpoint : IDisposable
             {
                 NetworkFingerprint = network,
                 OptionsFingerprint = options,
+                DataIdentity = dataIdentity,
                 Report = report,
                 TrainerEpochs = trainerEpochs,
                 RngState = rng,

@@ -24,6 +24,15 @@ public sealed record PruningReport
     /// <summary>The run's seed.</summary>
     public long Seed { get; init; }
 
+    /// <summary>The task: <c>multiclass</c>, <c>binary</c> or <c>regression</c>.</summary>
+    public string Task { get; init; } = "multiclass";
+
+    /// <summary>The name of every <c>valMetric</c>/<c>testMetric</c> of the report: <c>accuracy</c> or <c>r2</c>.</summary>
+    public string Metric { get; init; } = "accuracy";
+
+    /// <summary>The stopping policy and its threshold.</summary>
+    public StoppingInfo? Stopping { get; init; }
+
     /// <summary>The dense reference network's figures.</summary>
     public DenseResult? Dense { get; init; }
 
@@ -33,8 +42,15 @@ public sealed record PruningReport
     /// <summary>The figures of the network the run ended with.</summary>
     public FinalResult? Final { get; init; }
 
-    /// <summary>All training epochs: dense pre-training, every round's retraining and any final fine-tune.</summary>
-    public int TotalEpochs { get; init; }
+    /// <summary>All training, in epochs: dense pre-training, every round's retraining and any final fine-tune.</summary>
+    public double TotalEpochs { get; init; }
+
+    /// <summary>All rows trained on: dense pre-training, every round's retraining and any final fine-tune (a row seen
+    /// twice counts twice). The cost measure that compares methods whose rounds stop inside epochs.</summary>
+    public long TotalSamples { get; init; }
+
+    /// <summary>Mean training loss of each final fine-tuning epoch (empty without fine-tuning).</summary>
+    public IReadOnlyList<double> FineTuneLosses { get; init; } = Array.Empty<double>();
 
     /// <summary>Wall time of the whole run.</summary>
     public double TotalWallSeconds { get; init; }
@@ -66,14 +82,6 @@ public sealed record PruningReport
         }
     }
 
-    /// <summary>
-    /// Writes <c>report.json</c>, the PNG charts and <c>report.md</c> embedding them into <paramref name="directory"/>
-    /// (created if needed), each atomically: a reader never sees a half-written report. Same as
-    /// <see cref="Reporting.ReportWriter.Save(PruningReport, string, double?)"/> with no flow threshold.
-    /// </summary>
-    /// <exception cref="IOException">The folder cannot be written; the message names it.</exception>
-    public void Save(string directory) => Reporting.ReportWriter.Save(this, directory);
-
     /// <summary>Renders the report as Markdown: a summary and a table with one row per round.</summary>
     public string ToMarkdown()
     {
@@ -83,17 +91,28 @@ public sealed record PruningReport
         md.AppendLine();
         md.AppendLine(c, $"- Data: {Data}");
         md.AppendLine(c, $"- Seed: {Seed}");
+        md.AppendLine(c, $"- Task: {Task} (metric: {Metric})");
+        if (Stopping is { } stopping)
+        {
+            md.AppendLine(c, $"- Stopping: {stopping.Name}");
+        }
+
         if (Dense is { } d)
         {
-            md.AppendLine(c, $"- Dense: validation {d.ValAccuracy:P2}, test {d.TestAccuracy:P2} after {d.Epochs} epochs ({d.WallSeconds:F1} s)");
+            md.AppendLine(c, $"- Dense: validation {FormatMetric(d.ValMetric)}, test {FormatMetric(d.TestMetric)} after {d.Epochs} epochs ({d.WallSeconds:F1} s)");
         }
 
         if (Final is { } f)
         {
-            md.AppendLine(c, $"- Final: sparsity {f.Sparsity:P1}, validation {f.ValAccuracy:P2}, test {f.TestAccuracy:P2}");
+            md.AppendLine(c, $"- Final: sparsity {f.Sparsity:P1}, validation {FormatMetric(f.ValMetric)}, test {FormatMetric(f.TestMetric)}");
         }
 
-        md.AppendLine(c, $"- Cost: {TotalEpochs} training epochs, {TotalWallSeconds:F1} s wall ({TotalFlowSeconds:F1} s computing flows)");
+        md.AppendLine(c, $"- Cost: {TotalEpochs:0.##} training epochs ({TotalSamples:N0} rows), {TotalWallSeconds:F1} s wall ({TotalFlowSeconds:F1} s computing flows)");
+        foreach (var warning in Warnings)
+        {
+            md.AppendLine(c, $"- **Warning:** {warning}");
+        }
+
         if (Onnx is { } o)
         {
             md.AppendLine(c, $"- ONNX: `{System.IO.Path.GetFileName(o.Path)}`, {o.Bytes:N0} bytes, {o.Storage} storage");
@@ -102,12 +121,12 @@ public sealed record PruningReport
         if (Rounds.Count > 0)
         {
             md.AppendLine();
-            md.AppendLine("| round | sparsity | epochs | stop reason | val acc | test acc | flow distance | wall s | flow s |");
+            md.AppendLine(c, $"| round | sparsity | epochs | stop reason | val {Metric} | test {Metric} | flow distance | wall s | flow s |");
             md.AppendLine("|---:|---:|---:|---|---:|---:|---:|---:|---:|");
             foreach (var r in Rounds)
             {
                 string flow = r.FlowDistance is { } fd ? fd.ToString("F4", c) : "–";
-                md.AppendLine(c, $"| {r.Round} | {r.Sparsity:P1} | {r.Epochs} | {r.StopReason} | {r.ValAccuracy:P2} | {r.TestAccuracy:P2} | {flow} | {r.WallSeconds:F1} | {r.FlowSeconds:F2} |");
+                md.AppendLine(c, $"| {r.Round} | {r.Sparsity:P1} | {r.Epochs:0.##} | {r.StopReason} | {FormatMetric(r.ValMetric)} | {FormatMetric(r.TestMetric)} | {flow} | {r.WallSeconds:F1} | {r.FlowSeconds:F2} |");
             }
 
             var layers = Rounds[^1].LayerSparsity;
@@ -125,4 +144,8 @@ public sealed record PruningReport
 
         return md.ToString();
     }
+
+    /// <summary>A metric value as people read it: accuracy as a percentage, R² as a number.</summary>
+    public string FormatMetric(double value) =>
+        Metric == "accuracy" ? value.ToString("P2", CultureInfo.InvariantCulture) : value.ToString("F4", CultureInfo.InvariantCulture);
 }

@@ -12,17 +12,26 @@ public sealed record RoundResult
     /// <summary>Sparsity of each prunable layer, by layer name.</summary>
     public IReadOnlyDictionary<string, double> LayerSparsity { get; init; } = new Dictionary<string, double>();
 
-    /// <summary>Retraining epochs this round.</summary>
-    public int Epochs { get; init; }
+    /// <summary>Retraining this round, in epochs (rows trained on / training rows; fractional when a round stops inside an epoch).</summary>
+    public double Epochs { get; init; }
+
+    /// <summary>Rows trained on this round.</summary>
+    public long Samples { get; init; }
 
     /// <summary>Which rule of the stopping policy ended retraining (e.g. "fixed-epochs", "accuracy-recovered", "flow-consistent", "max-epochs").</summary>
     public string StopReason { get; init; } = "";
 
-    /// <summary>Validation accuracy at the end of the round.</summary>
-    public double ValAccuracy { get; init; }
+    /// <summary>The task's validation metric at the end of the round (higher is better).</summary>
+    public double ValMetric { get; init; }
 
-    /// <summary>Test accuracy at the end of the round.</summary>
-    public double TestAccuracy { get; init; }
+    /// <summary>The task's test metric at the end of the round.</summary>
+    public double TestMetric { get; init; }
+
+    /// <summary>Validation accuracy at the end of the round (classification; null for regression).</summary>
+    public double? ValAccuracy { get; init; }
+
+    /// <summary>Test accuracy at the end of the round (classification; null for regression).</summary>
+    public double? TestAccuracy { get; init; }
 
     /// <summary>Wall time of the round, flow computation included.</summary>
     public double WallSeconds { get; init; }
@@ -34,6 +43,9 @@ public sealed record RoundResult
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.Never)]
     public double? FlowDistance { get; init; }
 
-    /// <summary>Flow distance after each retraining epoch at which it was measured (empty for policies that use none).</summary>
-    public IReadOnlyList<double> FlowDistances { get; init; } = Array.Empty<double>();
+    /// <summary>Every decision point of the round's retraining, in order.</summary>
+    public IReadOnlyList<RoundCheck> Checks { get; init; } = Array.Empty<RoundCheck>();
+
+    /// <summary>Mean training loss of each epoch of the round (the last one partial when the round stopped inside it).</summary>
+    public IReadOnlyList<double> Losses { get; init; } = Array.Empty<double>();
 }

@@ -33,29 +33,30 @@ public static class ReportCharts
 
         var plot = new Plot();
         double[] sparsity = report.Rounds.Select(r => r.Sparsity * 100).ToArray();
-        var val = plot.Add.Scatter(sparsity, report.Rounds.Select(r => r.ValAccuracy * 100).ToArray());
+        double scale = report.Metric == "accuracy" ? 100 : 1;
+        var val = plot.Add.Scatter(sparsity, report.Rounds.Select(r => r.ValMetric * scale).ToArray());
         val.LegendText = "validation";
         val.LineWidth = 2;
         val.MarkerSize = 7;
-        var test = plot.Add.Scatter(sparsity, report.Rounds.Select(r => r.TestAccuracy * 100).ToArray());
+        var test = plot.Add.Scatter(sparsity, report.Rounds.Select(r => r.TestMetric * scale).ToArray());
         test.LegendText = "test";
         test.LineWidth = 2;
         test.MarkerSize = 7;
         if (report.Dense is { } dense)
         {
-            var dv = plot.Add.HorizontalLine(dense.ValAccuracy * 100);
+            var dv = plot.Add.HorizontalLine(dense.ValMetric * scale);
             dv.LegendText = "dense validation";
             dv.Color = val.Color;
             dv.LinePattern = LinePattern.Dashed;
-            var dt = plot.Add.HorizontalLine(dense.TestAccuracy * 100);
+            var dt = plot.Add.HorizontalLine(dense.TestMetric * scale);
             dt.LegendText = "dense test";
             dt.Color = test.Color;
             dt.LinePattern = LinePattern.Dotted;
         }
 
-        plot.Title($"Accuracy vs sparsity: {report.Method} on {report.Architecture}");
+        plot.Title($"{MetricLabel(report.Metric)} vs sparsity: {report.Method} on {report.Architecture}");
         plot.XLabel("sparsity of prunable weights (%)");
-        plot.YLabel("accuracy (%)");
+        plot.YLabel(report.Metric == "accuracy" ? "accuracy (%)" : MetricLabel(report.Metric));
         plot.ShowLegend(Edge.Right); // outside the data area: a legend inside would hide points
         return plot.GetImageBytes(width, height, ImageFormat.Png);
     }
@@ -73,20 +74,19 @@ public static class ReportCharts
         }
 
         var plot = new Plot();
-        plot.Add.Bars(report.Rounds.Select(r => (double)r.Round).ToArray(), report.Rounds.Select(r => (double)r.Epochs).ToArray());
+        plot.Add.Bars(report.Rounds.Select(r => (double)r.Round).ToArray(), report.Rounds.Select(r => r.Epochs).ToArray());
         IntegerTicks(plot.Axes.Bottom);
-        IntegerTicks(plot.Axes.Left);
         plot.Axes.Margins(bottom: 0); // bars stand on the axis
         plot.Axes.SetLimitsY(0, report.Rounds.Max(r => r.Epochs) * 1.1 + 0.5); // headroom above the tallest bar
-        plot.Title($"Retraining epochs per round: {report.Method} ({report.Rounds.Sum(r => r.Epochs)} in all)");
+        plot.Title(string.Create(CultureInfo.InvariantCulture, $"Retraining epochs per round: {report.Method} ({report.Rounds.Sum(r => r.Epochs):0.##} in all)"));
         plot.XLabel("round");
         plot.YLabel("retraining epochs");
         return plot.GetImageBytes(width, height, ImageFormat.Png);
     }
 
     /// <summary>
-    /// The flow distance after each measured retraining epoch, one line per round, with the ICP threshold
-    /// <paramref name="epsilon"/> as a horizontal line when given. Null when no round measured flows.
+    /// The flow distance at each check point against retraining progress (epochs into the round), one line per round,
+    /// with the ICP threshold <paramref name="epsilon"/> as a horizontal line when given. Null when no round measured flows.
     /// </summary>
     /// <param name="report">The report.</param>
     /// <param name="epsilon">The stopping threshold of the flow distance, if known.</param>
@@ -95,7 +95,7 @@ public static class ReportCharts
     public static byte[]? FlowDistance(PruningReport report, double? epsilon = null, int width = DefaultWidth, int height = DefaultHeight)
     {
         ArgumentNullException.ThrowIfNull(report);
-        var measured = report.Rounds.Where(r => r.FlowDistances.Count > 0).ToList();
+        var measured = report.Rounds.Where(r => r.Checks.Any(c => c.FlowDistance.HasValue)).ToList();
         if (measured.Count == 0)
         {
             return null;
@@ -115,17 +115,16 @@ public static class ReportCharts
         for (int i = 0; i < measured.Count; i++)
         {
             var r = measured[i];
-            double[] xs = Enumerable.Range(1, r.FlowDistances.Count).Select(x => (double)x).ToArray();
-            var line = plot.Add.Scatter(xs, r.FlowDistances.ToArray());
+            var points = r.Checks.Where(c => c.FlowDistance.HasValue).ToList();
+            var line = plot.Add.Scatter(points.Select(c => c.Epochs).ToArray(), points.Select(c => c.FlowDistance!.Value).ToArray());
             line.LegendText = string.Create(CultureInfo.InvariantCulture, $"round {r.Round} ({r.Sparsity:P0})");
             line.Color = colors.GetColor(i);
             line.LineWidth = 2;
             line.MarkerSize = 6;
         }
 
-        IntegerTicks(plot.Axes.Bottom);
         plot.Title($"Flow distance to the dense network: {report.Method}");
-        plot.XLabel("flow measurement in the round"); // the retraining epoch when flows are measured every epoch
+        plot.XLabel("retraining in the round (epochs)");
         plot.YLabel("flow distance");
         plot.ShowLegend(Edge.Right);
         return plot.GetImageBytes(width, height, ImageFormat.Png);
@@ -155,21 +154,27 @@ public static class ReportCharts
             var mine = runs.Where(r => r.Method == methods[i]).ToList();
             // Retraining epochs: the dense pre-training is the same for every method, so it is left out.
             double[] xs = mine.Select(r => (double)(r.TotalEpochs - (r.Dense?.Epochs ?? 0))).ToArray();
-            double[] ys = mine.Select(r => r.Final!.TestAccuracy * 100).ToArray();
+            double[] ys = mine.Select(r => r.Final!.TestMetric * (comparison.Metric == "accuracy" ? 100 : 1)).ToArray();
             var points = plot.Add.ScatterPoints(xs, ys);
             points.LegendText = methods[i];
             points.Color = colors.GetColor(i);
             points.MarkerSize = 10;
         }
 
-        IntegerTicks(plot.Axes.Bottom);
         plot.Axes.Margins(horizontal: 0.15, vertical: 0.15); // keep the outermost runs off the frame
-        plot.Title($"Test accuracy vs retraining cost: {comparison.Architecture}");
+        plot.Title($"Test {comparison.Metric} vs retraining cost: {comparison.Architecture}");
         plot.XLabel("retraining epochs (all rounds)");
-        plot.YLabel("final test accuracy (%)");
+        plot.YLabel(comparison.Metric == "accuracy" ? "final test accuracy (%)" : $"final test {MetricLabel(comparison.Metric)}");
         plot.ShowLegend(Edge.Right);
         return plot.GetImageBytes(width, height, ImageFormat.Png);
     }
+
+    private static string MetricLabel(string metric) => metric switch
+    {
+        "accuracy" => "Accuracy",
+        "r2" => "R²",
+        _ => metric,
+    };
 
     private static void IntegerTicks(ScottPlot.IAxis axis) =>
         axis.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };

@@ -9,7 +9,7 @@ public sealed class FixedEpochsPolicy : IStoppingPolicy
     {
         if (epochs <= 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(epochs), epochs, "A fixed retraining schedule needs at least one epoch per round.");
+            throw new ArgumentOutOfRangeException(nameof(epochs), "A fixed retraining schedule needs at least one epoch per round.");
         }
 
         Epochs = epochs;
@@ -22,7 +22,10 @@ public sealed class FixedEpochsPolicy : IStoppingPolicy
     public string Name => $"fixed-epochs({Epochs})";
 
     /// <inheritdoc />
-    public int MaxEpochs => Epochs;
+    public double MaxEpochs => Epochs;
+
+    /// <summary>Every epoch: a fixed schedule has nothing to decide in between.</summary>
+    public double CheckEvery => 1;
 
     /// <inheritdoc />
     public void Initialize(DenseReference reference, CancellationToken cancellationToken = default)
@@ -35,6 +38,6 @@ public sealed class FixedEpochsPolicy : IStoppingPolicy
     }
 
     /// <inheritdoc />
-    public StoppingDecision AfterEpoch(StoppingContext context, CancellationToken cancellationToken = default)
-        => context.Epoch >= Epochs ? StoppingDecision.StopBecause(StopReasons.FixedEpochs) : StoppingDecision.Continue;
+    public StoppingDecision Check(StoppingContext context, CancellationToken cancellationToken = default)
+        => context.Epochs >= Epochs ? StoppingDecision.StopBecause(StopReasons.FixedEpochs) : StoppingDecision.Continue;
 }

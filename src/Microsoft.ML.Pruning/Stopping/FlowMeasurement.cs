@@ -7,6 +7,7 @@ namespace Microsoft.ML.Pruning.Stopping;
 public sealed record FlowMeasurement(IReadOnlyList<double>? Information, IReadOnlyList<double>? Gradient, double Seconds)
 {
     /// <summary>Euclidean distance between two flow vectors of the same length.</summary>
+    /// <exception cref="ArgumentException">The vectors differ in length.</exception>
     public static double Distance(IReadOnlyList<double> a, IReadOnlyList<double> b)
     {
         if (a.Count != b.Count)
@@ -21,5 +22,20 @@ public sealed record FlowMeasurement(IReadOnlyList<double>? Information, IReadOn
         }
 
         return Math.Sqrt(sum);
+    }
+
+    /// <summary>The distance of <paramref name="current"/> from <paramref name="dense"/> by <paramref name="measure"/>.</summary>
+    /// <exception cref="ArgumentException">The vectors differ in length.</exception>
+    public static double Distance(IReadOnlyList<double> current, IReadOnlyList<double> dense, FlowDistanceMeasure measure)
+    {
+        double distance = Distance(current, dense);
+        if (measure == FlowDistanceMeasure.Euclidean)
+        {
+            return distance;
+        }
+
+        double norm = Math.Sqrt(dense.Sum(v => v * v));
+        // A dense flow of all zeros has no scale to compare with: any change is infinitely large, none is zero.
+        return norm > 0 ? distance / norm : (distance == 0 ? 0 : double.PositiveInfinity);
     }
 }

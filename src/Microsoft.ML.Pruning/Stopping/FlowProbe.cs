@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.ML.Pruning.Data;
 using Microsoft.ML.Pruning.Networks;
+using Microsoft.ML.Pruning.Tasks;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -15,9 +16,15 @@ public sealed class FlowProbe : IDisposable
 {
     private readonly Tensor _features;
     private readonly Tensor _labels;
+    private readonly PredictionTask _task;
 
     /// <summary>Chooses <paramref name="size"/> rows of <paramref name="train"/> (all when fewer) by <paramref name="seed"/>.</summary>
-    public FlowProbe(InMemoryDataset train, int size, long seed, int batchSize = 512)
+    /// <param name="train">The training rows.</param>
+    /// <param name="size">Rows in the probe set.</param>
+    /// <param name="seed">The run's seed.</param>
+    /// <param name="task">The task, whose loss gradient flow back-propagates; null for multiclass cross-entropy.</param>
+    /// <param name="batchSize">Rows per forward pass.</param>
+    public FlowProbe(InMemoryDataset train, int size, long seed, PredictionTask? task = null, int batchSize = 512)
     {
         ArgumentNullException.ThrowIfNull(train);
         if (size <= 0)
@@ -36,6 +43,7 @@ public sealed class FlowProbe : IDisposable
         _labels.DetachFromDisposeScope();
         Count = rows.Length;
         BatchSize = batchSize;
+        _task = task ?? PredictionTask.Multiclass(2);
     }
 
     /// <summary>Rows in the probe set.</summary>
@@ -94,8 +102,8 @@ public sealed class FlowProbe : IDisposable
                 if (gradient)
                 {
                     var logits = network.forward(x);
-                    // Sum over the probe, divided once by its size: the gradient of the mean loss over all probe rows.
-                    var loss = nn.functional.cross_entropy(logits, _labels.narrow(0, start, n), reduction: nn.Reduction.Sum) / Count;
+                    // Each batch's mean loss weighted by its share of the probe: the gradient of the mean loss over all probe rows.
+                    var loss = _task.Loss(logits, _labels.narrow(0, start, n)) * (n / (double)Count);
                     loss.backward();
                 }
                 else

@@ -4,9 +4,9 @@ namespace Microsoft.ML.Pruning.Stopping;
 
 /// <summary>
 /// Information Consistent Pruning (arXiv 2501.15592): stop a round's retraining as soon as the pruned network's flow
-/// is consistent with the dense network's, <c>||F - F*||_2 &lt; epsilon</c>, instead of retraining to full accuracy.
-/// Also stops when validation accuracy reaches the dense accuracy (unless <see cref="StopAtDenseAccuracy"/> is off)
-/// and at <see cref="MaxEpochs"/>. The report says which rule fired.
+/// is consistent with the dense network's — its distance from the dense flow below epsilon — instead of retraining to
+/// full accuracy. Also stops when the validation metric reaches the dense one (unless <see cref="StopAtDenseAccuracy"/>
+/// is off) and at <see cref="MaxEpochs"/>. The report says which rule fired.
 /// </summary>
 /// <remarks>
 /// The dense flows <c>F*</c> are measured once, after dense pre-training, on a probe set of <see cref="ProbeSize"/>
@@ -14,48 +14,51 @@ namespace Microsoft.ML.Pruning.Stopping;
 /// </remarks>
 public sealed class IcpStoppingPolicy : IStoppingPolicy, IDisposable
 {
-    /// <summary>The reference code's epsilon for information flow.</summary>
+    /// <summary>The default threshold of the information-flow distance (relative measure).</summary>
     public const double DefaultInformationEpsilon = 0.11;
 
-    /// <summary>The reference code's epsilon for gradient flow.</summary>
+    /// <summary>The default threshold of the gradient-flow distance (relative measure).</summary>
     public const double DefaultGradientEpsilon = 0.5;
 
+    private readonly double _checkEvery = 1;
+    private readonly double _minEpochs;
+    private readonly int _probeSize = 1000;
     private FlowProbe? _probe;
     private FlowMeasurement? _dense;
 
     /// <summary>Creates the policy.</summary>
     /// <param name="flow">Information, gradient, or both (stop when both are consistent).</param>
-    /// <param name="epsilon">Distance below which flows count as consistent; null for the reference default of each kind
-    /// (0.11 information, 0.5 gradient). With both kinds a given epsilon applies to both.</param>
-    /// <param name="minEpochs">Retrain at least this many epochs per round. Default 1.</param>
+    /// <param name="epsilon">Distance below which flows count as consistent; null for the default of each kind. With
+    /// both kinds a given epsilon applies to both.</param>
+    /// <param name="minEpochs">Retrain at least this many epochs per round (fractions allowed); null for one check interval.</param>
     /// <param name="maxEpochs">Retrain at most this many epochs per round. Default 20.</param>
-    /// <exception cref="ArgumentOutOfRangeException">epsilon &lt;= 0, minEpochs &lt; 1 or minEpochs &gt; maxEpochs, or no flow kind.</exception>
-    public IcpStoppingPolicy(FlowKind flow = FlowKind.Information, double? epsilon = null, int minEpochs = 1, int maxEpochs = 20)
+    /// <exception cref="ArgumentOutOfRangeException">epsilon &lt;= 0, minEpochs &lt;= 0 or above maxEpochs, or no flow kind.</exception>
+    public IcpStoppingPolicy(FlowKind flow = FlowKind.Information, double? epsilon = null, double? minEpochs = null, double maxEpochs = 20)
     {
         if ((flow & (FlowKind.Information | FlowKind.Gradient)) == 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(flow), flow, "Choose FlowKind.Information, FlowKind.Gradient or both.");
+            throw new ArgumentOutOfRangeException(nameof(flow), "Choose FlowKind.Information, FlowKind.Gradient or both.");
         }
 
         if (epsilon is { } e && !(e > 0 && double.IsFinite(e)))
         {
-            throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "Epsilon must be a positive number.");
+            throw new ArgumentOutOfRangeException(nameof(epsilon), "Epsilon must be a positive number.");
         }
 
-        if (minEpochs < 1)
+        StoppingChecks.RequirePositive(maxEpochs, nameof(maxEpochs));
+        if (minEpochs is { } min)
         {
-            throw new ArgumentOutOfRangeException(nameof(minEpochs), minEpochs, "MinEpochs must be at least 1.");
-        }
-
-        if (maxEpochs < minEpochs)
-        {
-            throw new ArgumentOutOfRangeException(nameof(maxEpochs), maxEpochs, $"MaxEpochs ({maxEpochs}) must not be below MinEpochs ({minEpochs}).");
+            StoppingChecks.RequirePositive(min, nameof(minEpochs));
+            if (min > maxEpochs)
+            {
+                throw new ArgumentOutOfRangeException(nameof(maxEpochs), $"MaxEpochs ({maxEpochs}) must not be below MinEpochs ({min}).");
+            }
         }
 
         Flow = flow;
         InformationEpsilon = epsilon ?? DefaultInformationEpsilon;
         GradientEpsilon = epsilon ?? DefaultGradientEpsilon;
-        MinEpochs = minEpochs;
+        _minEpochs = minEpochs ?? 0;
         MaxEpochs = maxEpochs;
     }
 
@@ -68,39 +71,56 @@ public sealed class IcpStoppingPolicy : IStoppingPolicy, IDisposable
     /// <summary>Threshold of the gradient-flow distance.</summary>
     public double GradientEpsilon { get; init; }
 
-    /// <summary>The smallest number of retraining epochs per round.</summary>
-    public int MinEpochs { get; }
+    /// <summary>How the flow vectors become one distance. Default <see cref="FlowDistanceMeasure.Relative"/>.</summary>
+    public FlowDistanceMeasure Measure { get; init; } = FlowDistanceMeasure.Relative;
+
+    /// <summary>The least retraining per round, in epochs: no flow decision comes earlier. Default: one check interval.</summary>
+    public double MinEpochs => _minEpochs > 0 ? _minEpochs : CheckEvery;
 
     /// <inheritdoc />
-    public int MaxEpochs { get; }
+    public double MaxEpochs { get; }
 
-    /// <summary>Measure flows every this many epochs (and never before <see cref="MinEpochs"/>). Default 1.</summary>
-    public int CheckEvery { get; init; } = 1;
+    /// <summary>Epochs between decisions (fractions allowed: 0.25 decides four times an epoch). Default 1.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not a positive number.</exception>
+    public double CheckEvery
+    {
+        get => _checkEvery;
+        init => _checkEvery = StoppingChecks.RequirePositive(value, nameof(CheckEvery));
+    }
 
     /// <summary>Training rows in the probe set. Default 1000.</summary>
-    public int ProbeSize { get; init; } = 1000;
+    /// <exception cref="ArgumentOutOfRangeException">Not positive.</exception>
+    public int ProbeSize
+    {
+        get => _probeSize;
+        init => _probeSize = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(ProbeSize), "The probe size must be positive.");
+    }
 
-    /// <summary>Also stop when validation accuracy reaches the dense accuracy. Default true.</summary>
+    /// <summary>Also stop when the validation metric reaches the dense one. Default true.</summary>
     public bool StopAtDenseAccuracy { get; init; } = true;
 
     /// <summary>The dense network's flows, once <see cref="Initialize"/> ran.</summary>
     public FlowMeasurement? DenseFlows => _dense;
 
+    /// <summary>The threshold the reported distance is compared with: the information epsilon when information flow is
+    /// measured (its distance is the one reported), else the gradient epsilon.</summary>
+    public double ReportedEpsilon => Flow.HasFlag(FlowKind.Information) ? InformationEpsilon : GradientEpsilon;
+
     /// <inheritdoc />
     public string Name => string.Create(CultureInfo.InvariantCulture,
-        $"icp({Kinds()}, eps={EpsilonText()}, epochs {MinEpochs}..{MaxEpochs}{(CheckEvery > 1 ? $", every {CheckEvery}" : "")}, probe {ProbeSize}{(StopAtDenseAccuracy ? ", accuracy cap" : "")})");
+        $"icp({Kinds()}, {MeasureName()} eps={EpsilonText()}, epochs {MinEpochs}..{MaxEpochs}{(CheckEvery != 1 ? $", every {CheckEvery}" : "")}, probe {ProbeSize}{(StopAtDenseAccuracy ? ", accuracy cap" : "")})");
 
     /// <inheritdoc />
     public void Initialize(DenseReference reference, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reference);
-        if (CheckEvery < 1)
+        if (MinEpochs > MaxEpochs)
         {
-            throw new ArgumentOutOfRangeException(nameof(CheckEvery), CheckEvery, "CheckEvery must be at least 1.");
+            throw new ArgumentOutOfRangeException(nameof(CheckEvery), $"The first decision (MinEpochs {MinEpochs}) comes after MaxEpochs ({MaxEpochs}).");
         }
 
         _probe?.Dispose();
-        _probe = new FlowProbe(reference.Train, ProbeSize, reference.Seed);
+        _probe = new FlowProbe(reference.Train, ProbeSize, reference.Seed, reference.Task);
         cancellationToken.ThrowIfCancellationRequested();
         _dense = _probe.Measure(reference.Network, Flow);
     }
@@ -111,7 +131,7 @@ public sealed class IcpStoppingPolicy : IStoppingPolicy, IDisposable
     }
 
     /// <inheritdoc />
-    public StoppingDecision AfterEpoch(StoppingContext context, CancellationToken cancellationToken = default)
+    public StoppingDecision Check(StoppingContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(context);
         if (_probe is null || _dense is null)
@@ -119,48 +139,50 @@ public sealed class IcpStoppingPolicy : IStoppingPolicy, IDisposable
             throw new InvalidOperationException("The ICP policy was not initialised with the dense network (Initialize).");
         }
 
-        if (context.Epoch < MinEpochs)
+        // A tolerance of a thousandth of a check: epochs are measured in rows, and a check interval rounds to whole batches.
+        if (context.Epochs < MinEpochs - CheckEvery / 1000)
         {
             return StoppingDecision.Continue;
         }
 
-        if (StopAtDenseAccuracy && context.ValAccuracy >= context.DenseValAccuracy)
+        if (StopAtDenseAccuracy && context.MetricRecovered)
         {
             return StoppingDecision.StopBecause(StopReasons.AccuracyRecovered);
         }
 
+        cancellationToken.ThrowIfCancellationRequested();
+        var now = _probe.Measure(context.Network, Flow, context.PrunedMasks);
         double? distance = null;
-        double seconds = 0;
-        bool consistent = false;
-        if ((context.Epoch - MinEpochs) % CheckEvery == 0)
+        bool consistent = true;
+        if (Flow.HasFlag(FlowKind.Information))
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var now = _probe.Measure(context.Network, Flow, context.PrunedMasks);
-            seconds = now.Seconds;
-            consistent = true;
-            if (Flow.HasFlag(FlowKind.Information))
-            {
-                double d = FlowMeasurement.Distance(now.Information!, _dense.Information!);
-                distance = d;
-                consistent &= d < InformationEpsilon;
-            }
+            double d = FlowMeasurement.Distance(now.Information!, _dense.Information!, Measure);
+            distance = d;
+            consistent &= d < InformationEpsilon;
+        }
 
-            if (Flow.HasFlag(FlowKind.Gradient))
-            {
-                double d = FlowMeasurement.Distance(now.Gradient!, _dense.Gradient!);
-                distance ??= d;
-                consistent &= d < GradientEpsilon;
-            }
+        if (Flow.HasFlag(FlowKind.Gradient))
+        {
+            double d = FlowMeasurement.Distance(now.Gradient!, _dense.Gradient!, Measure);
+            distance ??= d;
+            consistent &= d < GradientEpsilon;
         }
 
         if (consistent)
         {
-            return new StoppingDecision(true, StopReasons.FlowConsistent, distance, seconds);
+            return new StoppingDecision(true, StopReasons.FlowConsistent, distance, now.Seconds);
         }
 
-        return context.Epoch >= MaxEpochs
-            ? new StoppingDecision(true, StopReasons.MaxEpochs, distance, seconds)
-            : new StoppingDecision(false, "", distance, seconds);
+        return context.Epochs >= MaxEpochs
+            ? new StoppingDecision(true, StopReasons.MaxEpochs, distance, now.Seconds)
+            : new StoppingDecision(false, "", distance, now.Seconds);
+    }
+
+    /// <summary>Frees the probe set's tensors; a later <see cref="Initialize"/> makes a new one.</summary>
+    public void Dispose()
+    {
+        _probe?.Dispose();
+        _probe = null;
     }
 
     private string Kinds() => Flow switch
@@ -170,17 +192,12 @@ public sealed class IcpStoppingPolicy : IStoppingPolicy, IDisposable
         _ => "information+gradient",
     };
 
+    private string MeasureName() => Measure == FlowDistanceMeasure.Relative ? "relative" : "euclidean";
+
     private string EpsilonText() => Flow switch
     {
         FlowKind.Information => InformationEpsilon.ToString(CultureInfo.InvariantCulture),
         FlowKind.Gradient => GradientEpsilon.ToString(CultureInfo.InvariantCulture),
         _ => $"{InformationEpsilon.ToString(CultureInfo.InvariantCulture)}/{GradientEpsilon.ToString(CultureInfo.InvariantCulture)}",
     };
-
-    /// <summary>Frees the probe set's tensors; a later <see cref="Initialize"/> makes a new one.</summary>
-    public void Dispose()
-    {
-        _probe?.Dispose();
-        _probe = null;
-    }
 }

@@ -7,5 +7,5 @@ public static class StoppingPolicy
     public static FixedEpochsPolicy FixedEpochs(int epochs) => new(epochs);
 
     /// <summary>Retrain until validation accuracy reaches the dense network's, or <paramref name="maxEpochs"/>.</summary>
-    public static AccuracyRecoveryPolicy AccuracyRecovery(int maxEpochs) => new(maxEpochs);
+    public static AccuracyRecoveryPolicy AccuracyRecovery(double maxEpochs, double checkEvery = 1) => new(maxEpochs) { CheckEvery = checkEvery };
 }

@@ -18,13 +18,6 @@ public sealed record TrainingOptions
     /// <summary>Report progress every this many batches (and at the end of each epoch). Default 20.</summary>
     public int ProgressInterval { get; init; } = 20;
 
-    /// <summary>
-    /// Count the training rows classified correctly during each epoch (<see cref="EpochResult.TrainAccuracy"/>). Off by
-    /// default: it adds four tensor operations to every batch, about 5% of a LeNet-300-100 step on a CPU, and the
-    /// pruning engine decides on validation accuracy.
-    /// </summary>
-    public bool TrackTrainAccuracy { get; init; }
-
     /// <summary>Throws an exception naming the first option that is out of range.</summary>
     public void Validate()
     {

@@ -31,7 +31,7 @@ public sealed class ImportedTensorLeakTests
 
             long live = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
             atStart.TryAdd(p.Round, live);
-            if (p.EpochCompleted)
+            if (p.IsCheck)
             {
                 atEnd[p.Round] = live;
             }

@@ -37,8 +37,8 @@ public sealed class PruneIterativeEndToEndTests
         var metrics = ml.MulticlassClassification.Evaluate(scored);
 
         // The pipeline scores through ONNX Runtime exactly what the engine measured in TorchSharp.
-        Assert.Equal(pruning.Report.Final!.TestAccuracy, metrics.MicroAccuracy, 3);
-        Assert.InRange(metrics.MacroAccuracy, pruning.Report.Final.TestAccuracy - 0.01, pruning.Report.Final.TestAccuracy + 0.01);
+        Assert.Equal(pruning.Report.Final!.TestMetric, metrics.MicroAccuracy, 3);
+        Assert.InRange(metrics.MacroAccuracy, pruning.Report.Final.TestMetric - 0.01, pruning.Report.Final.TestMetric + 0.01);
         Assert.True(pruning.Report.Final.Sparsity > 0.3, $"sparsity {pruning.Report.Final.Sparsity}");
         Assert.Contains(logs, m => m.Contains("round 1/"));
 

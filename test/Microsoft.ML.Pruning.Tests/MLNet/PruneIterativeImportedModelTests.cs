@@ -37,9 +37,9 @@ public sealed class PruneIterativeImportedModelTests
         using var model = pipeline.Fit(train);
         var pruning = model.LastTransformer;
         Assert.Equal(0, pruning.Report.Dense!.Epochs);
-        Assert.True(pruning.Report.Dense.TestAccuracy > 0.9, $"the imported weights score {pruning.Report.Dense.TestAccuracy}");
+        Assert.True(pruning.Report.Dense.TestMetric > 0.9, $"the imported weights score {pruning.Report.Dense.TestMetric}");
         var metrics = ml.MulticlassClassification.Evaluate(model.Transform(test));
-        Assert.Equal(pruning.Report.Final!.TestAccuracy, metrics.MicroAccuracy, 3);
+        Assert.Equal(pruning.Report.Final!.TestMetric, metrics.MicroAccuracy, 3);
 
         using var dir = new TempDirectory();
         ml.Model.Save(model, train.Schema, dir.File("model.zip"));

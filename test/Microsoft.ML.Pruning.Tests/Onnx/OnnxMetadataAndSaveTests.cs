@@ -23,13 +23,13 @@ public sealed class OnnxMetadataAndSaveTests
             Method = "lth",
             Architecture = "lenet300",
             Seed = 42,
-            Dense = new DenseResult(0.975, 0.9712, 5, 12.5),
+            Dense = new DenseResult { ValMetric = 0.975, TestMetric = 0.9712, Epochs = 5, WallSeconds = 12.5 },
             Rounds = new[]
             {
                 new RoundResult { Round = 1, Sparsity = 0.2, LayerSparsity = new Dictionary<string, double> { ["fc1"] = 0.2 } },
                 new RoundResult { Round = 2, Sparsity = 0.36, LayerSparsity = new Dictionary<string, double> { ["fc1"] = 0.36 } },
             },
-            Final = new FinalResult(0.36, 0.97, 0.9688),
+            Final = new FinalResult { Sparsity = 0.36, ValMetric = 0.97, TestMetric = 0.9688 },
             TotalEpochs = 17,
         };
 
@@ -46,11 +46,13 @@ public sealed class OnnxMetadataAndSaveTests
             Assert.Equal(masks[layer].Sparsity.ToString("R", System.Globalization.CultureInfo.InvariantCulture), metadata["layerSparsity." + layer]);
         }
 
-        Assert.Equal("0.975", metadata[OnnxMetadataKeys.DenseValAccuracy]);
-        Assert.Equal("0.9712", metadata[OnnxMetadataKeys.DenseTestAccuracy]);
+        Assert.Equal("multiclass", metadata[OnnxMetadataKeys.Task]);
+        Assert.Equal("accuracy", metadata[OnnxMetadataKeys.Metric]);
+        Assert.Equal("0.975", metadata[OnnxMetadataKeys.DenseValMetric]);
+        Assert.Equal("0.9712", metadata[OnnxMetadataKeys.DenseTestMetric]);
         Assert.Equal("5", metadata[OnnxMetadataKeys.DenseEpochs]);
-        Assert.Equal("0.97", metadata[OnnxMetadataKeys.FinalValAccuracy]);
-        Assert.Equal("0.9688", metadata[OnnxMetadataKeys.FinalTestAccuracy]);
+        Assert.Equal("0.97", metadata[OnnxMetadataKeys.FinalValMetric]);
+        Assert.Equal("0.9688", metadata[OnnxMetadataKeys.FinalTestMetric]);
         Assert.Equal("17", metadata[OnnxMetadataKeys.TotalEpochs]);
 
         // Without masks the figures come from the report.

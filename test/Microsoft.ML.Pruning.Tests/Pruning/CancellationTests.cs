@@ -32,7 +32,7 @@ public sealed class CancellationTests
         }, cts.Token));
 
         Assert.Equal(2, lastRound);
-        using (var checkpoint = PruningCheckpoint.Load(PruningCheckpoint.PathIn(dir.Path), IterativePruner.NetworkFingerprint(definition), definition.Name, options.Fingerprint()))
+        using (var checkpoint = PruningCheckpoint.Load(PruningCheckpoint.PathIn(dir.Path), IterativePruner.NetworkFingerprint(definition), definition.Name, options.Fingerprint(), DataIdentity.Of(Digits)))
         {
             var row = Assert.Single(checkpoint.Report.Rounds);
             Assert.Equal(1, row.Round);

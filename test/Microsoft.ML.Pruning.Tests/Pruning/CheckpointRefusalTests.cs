@@ -32,6 +32,20 @@ public sealed class CheckpointRefusalTests : IClassFixture<CheckpointRefusalTest
     }
 
     [Fact]
+    public void CheckpointMadeWithOtherDataIsRefusedNamingWhatDiffers()
+    {
+        var otherSplit = Microsoft.ML.Pruning.Data.SyntheticDigits.Generate(400, seed: 21).SplitByIndex(0.5, 0.3, 0.2);
+        var otherRows = Microsoft.ML.Pruning.Data.SyntheticDigits.Generate(400, seed: 22).SplitByIndex(0.6, 0.2, 0.2);
+
+        var split = Refused(FastOptions(), DigitMlp(16), bytes => bytes, otherSplit);
+        var rows = Refused(FastOptions(), DigitMlp(16), bytes => bytes, otherRows);
+
+        Assert.Contains("other data", split.Message);
+        Assert.Contains("240 training rows in the checkpoint but 200 now", split.Message);
+        Assert.Contains("the training rows differ in content", rows.Message);
+    }
+
+    [Fact]
     public void FlippedByteIsRefused()
     {
         var e = Refused(FastOptions(), DigitMlp(16), bytes =>
@@ -97,13 +111,14 @@ public sealed class CheckpointRefusalTests : IClassFixture<CheckpointRefusalTest
         {
             string source = PruningCheckpoint.PathIn(dir.Path);
             File.WriteAllBytes(source, _checkpoint.Bytes);
-            using var full = PruningCheckpoint.Load(source, IterativePruner.NetworkFingerprint(definition), definition.Name, options.Fingerprint());
+            using var full = PruningCheckpoint.Load(source, IterativePruner.NetworkFingerprint(definition), definition.Name, options.Fingerprint(), DataIdentity.Of(Digits));
             var tensors = full.Tensors.Where(g => g.Key != missing).ToDictionary(g => g.Key, g => g.Value);
             string target = Path.Combine(dir.Path, "incomplete.bin");
             new PruningCheckpoint
             {
                 NetworkFingerprint = full.NetworkFingerprint,
                 OptionsFingerprint = full.OptionsFingerprint,
+                DataIdentity = full.DataIdentity,
                 Report = full.Report,
                 TrainerEpochs = full.TrainerEpochs,
                 RngState = full.RngState,
@@ -133,7 +148,7 @@ public sealed class CheckpointRefusalTests : IClassFixture<CheckpointRefusalTest
     }
 
     /// <summary>Writes a (possibly altered) copy of the checkpoint, resumes from it, and returns the refusal.</summary>
-    private InvalidDataException Refused(IterativePrunerOptions options, NetworkDefinition definition, Func<byte[], byte[]> alter)
+    private InvalidDataException Refused(IterativePrunerOptions options, NetworkDefinition definition, Func<byte[], byte[]> alter, Microsoft.ML.Pruning.Data.DataSplit? data = null)
     {
         using var dir = new TempDirectory();
         string path = PruningCheckpoint.PathIn(dir.Path);
@@ -141,7 +156,9 @@ public sealed class CheckpointRefusalTests : IClassFixture<CheckpointRefusalTest
         File.WriteAllBytes(path, written);
         int reports = 0;
 
-        var e = Assert.Throws<InvalidDataException>(() => Run(options with { CheckpointDirectory = dir.Path, Resume = true }, definition, _ => reports++));
+        var progress = new Training.SynchronousProgress<PruningProgress>(_ => reports++);
+        var e = Assert.Throws<InvalidDataException>(() =>
+            new IterativePruner(options with { CheckpointDirectory = dir.Path, Resume = true }).Run(definition, data ?? Digits, progress));
 
         Assert.Contains(path, e.Message);
         Assert.Equal(0, reports); // refused before any training

@@ -51,6 +51,29 @@ public sealed class CheckpointResumeTests
         Assert.Equal(new[] { PruningCheckpoint.FileName }, Directory.GetFiles(dirB.Path).Select(Path.GetFileName));
     }
 
+    [Fact]
+    public void ResumedRunMatchesUninterruptedRunWithDecisionsInsideEpochs()
+    {
+        // ICP deciding every quarter epoch: rounds end inside epochs, and the resumed run must replay them exactly.
+        using var dirA = new TempDirectory();
+        using var dirB = new TempDirectory();
+        IterativePrunerOptions Options(int rounds) => FastOptions() with
+        {
+            Rounds = rounds,
+            Rewind = RewindPoint.Dense,
+            Stopping = new IcpStoppingPolicy(FlowKind.Information, maxEpochs: 2) { CheckEvery = 0.25, ProbeSize = 60 },
+        };
+
+        using var uninterrupted = Run(Options(4) with { CheckpointDirectory = dirA.Path });
+        Run(Options(2) with { CheckpointDirectory = dirB.Path }).Dispose();
+        using var resumed = Run(Options(4) with { CheckpointDirectory = dirB.Path, Resume = true });
+
+        Assert.Contains(uninterrupted.Report.Rounds, r => r.Epochs % 1 != 0); // some round did stop inside an epoch
+        Assert.Equal(MaskBits(uninterrupted.Masks), MaskBits(resumed.Masks));
+        Assert.Equal(StateBytes(uninterrupted.Network), StateBytes(resumed.Network));
+        Assert.Equal(WithoutTimings(uninterrupted.Report), WithoutTimings(resumed.Report));
+    }
+
     [Theory]
     [InlineData(2)]
     [InlineData(0)]
@@ -130,7 +153,9 @@ public sealed class CheckpointResumeTests
     {
         public string Name => inner.Name;
 
-        public int MaxEpochs => inner.MaxEpochs;
+        public double MaxEpochs => inner.MaxEpochs;
+
+        public double CheckEvery => inner.CheckEvery;
 
         public void Initialize(DenseReference reference, CancellationToken cancellationToken = default)
         {
@@ -140,6 +165,6 @@ public sealed class CheckpointResumeTests
 
         public void BeginRound(int round) => inner.BeginRound(round);
 
-        public StoppingDecision AfterEpoch(StoppingContext context, CancellationToken cancellationToken = default) => inner.AfterEpoch(context, cancellationToken);
+        public StoppingDecision Check(StoppingContext context, CancellationToken cancellationToken = default) => inner.Check(context, cancellationToken);
     }
 }

@@ -7,7 +7,7 @@ namespace Microsoft.ML.Pruning.Tests.Pruning;
 /// <summary>
 /// A stopping policy that decides like <paramref name="inner"/> (and has its name, so checkpoints accept it) and
 /// records the network's state where the engine calls it: the dense network (<see cref="Initialize"/>), each round
-/// just after pruning and rewinding (<see cref="BeginRound"/>), and each round's last retraining epoch.
+/// just after pruning and rewinding (<see cref="BeginRound"/>), and each round's last check point.
 /// </summary>
 internal sealed class StateRecordingPolicy(IStoppingPolicy inner) : IStoppingPolicy
 {
@@ -21,7 +21,9 @@ internal sealed class StateRecordingPolicy(IStoppingPolicy inner) : IStoppingPol
 
     public string Name => inner.Name;
 
-    public int MaxEpochs => inner.MaxEpochs;
+    public double MaxEpochs => inner.MaxEpochs;
+
+    public double CheckEvery => inner.CheckEvery;
 
     public void Initialize(DenseReference reference, CancellationToken cancellationToken = default)
     {
@@ -37,10 +39,10 @@ internal sealed class StateRecordingPolicy(IStoppingPolicy inner) : IStoppingPol
         inner.BeginRound(round);
     }
 
-    public StoppingDecision AfterEpoch(StoppingContext context, CancellationToken cancellationToken = default)
+    public StoppingDecision Check(StoppingContext context, CancellationToken cancellationToken = default)
     {
-        var decision = inner.AfterEpoch(context, cancellationToken);
-        if (decision.Stop || context.Epoch >= MaxEpochs)
+        var decision = inner.Check(context, cancellationToken);
+        if (decision.Stop || context.Epochs >= MaxEpochs)
         {
             AtRoundEnd.Add(StateBytes(context.Network));
         }

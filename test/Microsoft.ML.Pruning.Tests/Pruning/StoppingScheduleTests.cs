@@ -22,7 +22,7 @@ public sealed class StoppingScheduleTests
 
         using var result = Run(options, progress: p =>
         {
-            if (p.EpochCompleted)
+            if (p.IsCheck)
             {
                 epochsSeen[(p.Phase, p.Round)] = epochsSeen.GetValueOrDefault((p.Phase, p.Round)) + 1;
             }
@@ -79,7 +79,7 @@ public sealed class StoppingScheduleTests
     {
         using var network = NetworkBuilder.Build(NetworkArchitecture.Mlp(4).Define(3, null, 2), seed: 1);
         var policy = StoppingPolicy.AccuracyRecovery(3);
-        StoppingDecision After(int epoch, double val) => policy.AfterEpoch(new StoppingContext(1, epoch, val, 0.8, 0.5, network));
+        StoppingDecision After(int epoch, double val) => policy.Check(new StoppingContext(1, epoch, epoch * 100L, val, 0.8, 0.5, network));
 
         Assert.False(After(1, 0.79).Stop);
         Assert.Equal(StoppingDecision.StopBecause(StopReasons.AccuracyRecovered), After(1, 0.8));
@@ -93,7 +93,7 @@ public sealed class StoppingScheduleTests
     {
         using var network = NetworkBuilder.Build(NetworkArchitecture.Mlp(4).Define(3, null, 2), seed: 1);
         var policy = StoppingPolicy.FixedEpochs(2);
-        StoppingDecision After(int epoch, double val) => policy.AfterEpoch(new StoppingContext(1, epoch, val, 0.8, 0.5, network));
+        StoppingDecision After(int epoch, double val) => policy.Check(new StoppingContext(1, epoch, epoch * 100L, val, 0.8, 0.5, network));
 
         Assert.False(After(1, 1.0).Stop);
         Assert.Equal(StoppingDecision.StopBecause(StopReasons.FixedEpochs), After(2, 0.1));

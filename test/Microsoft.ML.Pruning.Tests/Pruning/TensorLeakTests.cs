@@ -36,7 +36,7 @@ public sealed class TensorLeakTests
 
             long live = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
             atStart.TryAdd(p.Round, live);
-            if (p.EpochCompleted)
+            if (p.IsCheck)
             {
                 atEnd[p.Round] = live;
             }

@@ -14,19 +14,19 @@ public sealed class ReportChartsTests
         Architecture = "mlp:16",
         Data = "synthetic-digits",
         Seed = 1,
-        Dense = new DenseResult(ValAccuracy: 0.91, TestAccuracy: 0.9, Epochs: 2, WallSeconds: 1),
+        Dense = new DenseResult { ValMetric = 0.91, TestMetric = 0.9, Epochs = 2, WallSeconds = 1 },
         Rounds = Enumerable.Range(1, 3).Select(i => new RoundResult
         {
             Round = i,
             Sparsity = 1 - Math.Pow(0.8, i),
             Epochs = withFlows ? i + 1 : 2,
             StopReason = withFlows ? "flow-consistent" : "fixed-epochs",
-            ValAccuracy = 0.92 - 0.01 * i,
-            TestAccuracy = 0.91 - 0.01 * i,
+            ValMetric = 0.92 - 0.01 * i,
+            TestMetric = 0.91 - 0.01 * i,
             FlowDistance = withFlows ? 0.1 : null,
-            FlowDistances = withFlows ? Enumerable.Range(0, i + 1).Select(e => 0.3 / (e + 1)).ToList() : Array.Empty<double>(),
+            Checks = Enumerable.Range(0, i + 1).Select(e => new RoundCheck(100 * (e + 1), 0.5 * (e + 1), 0.9, 0.3, withFlows ? 0.3 / (e + 1) : null)).ToList(),
         }).ToList(),
-        Final = new FinalResult(Sparsity: 0.488, ValAccuracy: 0.89, TestAccuracy: 0.88),
+        Final = new FinalResult { Sparsity = 0.488, ValMetric = 0.89, TestMetric = 0.88 },
         TotalEpochs = withFlows ? 11 : 8,
     };
 
@@ -74,7 +74,7 @@ public sealed class ReportChartsTests
         using var dir = new TempDirectory();
         ReportWriter.Save(Report(withFlows: true), dir.Path);
 
-        Report(withFlows: false).Save(dir.Path);
+        ReportWriter.Save(Report(withFlows: false), dir.Path);
 
         Assert.False(File.Exists(dir.File(ReportWriter.FlowDistanceFile)));
         PngFile.AssertValid(dir.File(ReportWriter.AccuracyVsSparsityFile), 800, 500);
@@ -89,7 +89,7 @@ public sealed class ReportChartsTests
         var runs = new[] { Report(true), Report(true) with { Seed = 2, TotalEpochs = 9 }, Report(false), Report(false) with { Seed = 2 } };
         var comparison = new MethodComparison { Architecture = "mlp:16", Data = "synthetic-digits", Seeds = new long[] { 1, 2 }, Runs = runs };
 
-        comparison.Save(dir.Path);
+        ReportWriter.Save(comparison, dir.Path);
 
         PngFile.AssertValid(dir.File(ReportWriter.AccuracyVsEpochsFile), 800, 500);
         AssertLinksResolve(dir, "bench.md", 1);

@@ -2,6 +2,7 @@ using Microsoft.ML.Pruning.Data;
 using Microsoft.ML.Pruning.Networks;
 using Microsoft.ML.Pruning.Pruning;
 using Microsoft.ML.Pruning.Stopping;
+using Microsoft.ML.Pruning.Tasks;
 using Microsoft.ML.Pruning.Training;
 using TorchSharp;
 
@@ -33,10 +34,10 @@ public sealed class IcpStoppingPolicyTests
     {
         using var network = TrainedMlp();
         using var policy = new IcpStoppingPolicy(kind, minEpochs: 3, maxEpochs: 10) { StopAtDenseAccuracy = false, ProbeSize = 200 };
-        policy.Initialize(new DenseReference(network, Digits, 0.9, 1));
+        policy.Initialize(new DenseReference(network, Digits, 0.9, 1, PredictionTask.Multiclass(10)));
 
-        var early = policy.AfterEpoch(new StoppingContext(1, 2, 0.5, 0.9, 1.0, network));
-        var atMin = policy.AfterEpoch(new StoppingContext(1, 3, 0.5, 0.9, 1.0, network));
+        var early = policy.Check(new StoppingContext(1, 2, 2 * 100L, 0.5, 0.9, 1.0, network));
+        var atMin = policy.Check(new StoppingContext(1, 3, 3 * 100L, 0.5, 0.9, 1.0, network));
 
         Assert.False(early.Stop);
         Assert.True(atMin.Stop);
@@ -49,9 +50,9 @@ public sealed class IcpStoppingPolicyTests
     {
         using var network = TrainedMlp();
         using var policy = new IcpStoppingPolicy(FlowKind.Information, epsilon: 1e-9, maxEpochs: 5) { ProbeSize = 100 };
-        policy.Initialize(new DenseReference(network, Digits, 0.9, 1));
+        policy.Initialize(new DenseReference(network, Digits, 0.9, 1, PredictionTask.Multiclass(10)));
 
-        var decision = policy.AfterEpoch(new StoppingContext(1, 1, 0.95, 0.9, 1.0, network));
+        var decision = policy.Check(new StoppingContext(1, 1, 1 * 100L, 0.95, 0.9, 1.0, network));
 
         Assert.True(decision.Stop);
         Assert.Equal(StopReasons.AccuracyRecovered, decision.Reason);
@@ -63,10 +64,10 @@ public sealed class IcpStoppingPolicyTests
         using var dense = TrainedMlp(epochs: 2);
         using var other = TrainedMlp(epochs: 0);
         using var policy = new IcpStoppingPolicy(FlowKind.Information, epsilon: 1e-6, maxEpochs: 2) { ProbeSize = 100, StopAtDenseAccuracy = false };
-        policy.Initialize(new DenseReference(dense, Digits, 0.9, 1));
+        policy.Initialize(new DenseReference(dense, Digits, 0.9, 1, PredictionTask.Multiclass(10)));
 
-        var first = policy.AfterEpoch(new StoppingContext(1, 1, 0.5, 0.9, 1.0, other));
-        var second = policy.AfterEpoch(new StoppingContext(1, 2, 0.5, 0.9, 1.0, other));
+        var first = policy.Check(new StoppingContext(1, 1, 1 * 100L, 0.5, 0.9, 1.0, other));
+        var second = policy.Check(new StoppingContext(1, 2, 2 * 100L, 0.5, 0.9, 1.0, other));
 
         Assert.False(first.Stop);
         Assert.True(first.FlowDistance > 0);
@@ -135,7 +136,7 @@ public sealed class IcpStoppingPolicyTests
     {
         using var network = TrainedMlp(0);
         using var policy = new IcpStoppingPolicy();
-        var e = Assert.Throws<InvalidOperationException>(() => policy.AfterEpoch(new StoppingContext(1, 1, 0.5, 0.9, 1.0, network)));
+        var e = Assert.Throws<InvalidOperationException>(() => policy.Check(new StoppingContext(1, 1, 1 * 100L, 0.5, 0.9, 1.0, network)));
         Assert.Contains("Initialize", e.Message);
     }
 }
