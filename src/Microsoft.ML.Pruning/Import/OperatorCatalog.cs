@@ -34,6 +34,8 @@ internal static class OperatorCatalog
         new("Unsqueeze", 1, 2, ShapeOperators.Unsqueeze, "insert axes of size 1"),
         new("Squeeze", 1, 2, ShapeOperators.Squeeze, "remove axes of size 1"),
         new("Concat", 1, int.MaxValue, ShapeOperators.Concat, "concatenate along an axis"),
+        new("Transpose", 1, 1, ShapeOperators.Transpose, "permute the axes (e.g. NHWC to NCHW)"),
+        new("Cast", 1, 1, ShapeOperators.Cast, "convert to float, int64, int32 or bool"),
         new("Constant", 0, 0, ShapeOperators.Constant, "a constant (read at import)"),
         new("Identity", 1, 1, ElementwiseOperators.Identity, "the same value"),
         new("Dropout", 1, 3, ElementwiseOperators.Dropout, "dropout in training mode, the identity when scoring"),

@@ -56,7 +56,7 @@ internal static class ShapeOperators
 
     public static NodeStep Shape(NodeContext c)
     {
-        var a = c.Attributes("start", "end");
+        var a = c.Opset < 15 ? c.Attributes() : c.Attributes("start", "end"); // start and end came with opset 15
         long? start = a.Has("start") ? a.Int("start", 0) : null;
         long? end = a.Has("end") ? a.Int("end", 0) : null;
         var x = c.Input(0);
@@ -151,6 +151,44 @@ internal static class ShapeOperators
             var tensors = inputs.Select(f.Get).ToArray();
             f.Set(output, torch.cat(tensors, Axis(axis, tensors[0].dim(), "axis")));
         };
+    }
+
+    /// <summary>Transpose: permutes the axes (<c>perm</c>, by default reversed), e.g. NHWC to NCHW.</summary>
+    public static NodeStep Transpose(NodeContext c)
+    {
+        long[]? perm = c.Attributes("perm").Ints("perm");
+        var x = c.Input(0);
+        int output = c.Output();
+        return f =>
+        {
+            var input = f.Get(x);
+            long rank = input.dim();
+            var order = perm ?? Enumerable.Range(0, (int)rank).Reverse().Select(i => (long)i).ToArray();
+            if (order.Length != rank || order.Order().Where((a, i) => a != i).Any())
+            {
+                throw new ArgumentException($"perm [{string.Join(", ", order)}] is not a permutation of the {rank} axes.");
+            }
+
+            f.Set(output, input.permute(order));
+        };
+    }
+
+    /// <summary>Cast to float32, int64, int32 or bool.</summary>
+    public static NodeStep Cast(NodeContext c)
+    {
+        var a = c.Attributes("to", "saturate");
+        var type = (Onnx.Proto.TensorProto.Types.DataType)a.Int("to", 0);
+        ScalarType target = type switch
+        {
+            Onnx.Proto.TensorProto.Types.DataType.Float => ScalarType.Float32,
+            Onnx.Proto.TensorProto.Types.DataType.Int64 => ScalarType.Int64,
+            Onnx.Proto.TensorProto.Types.DataType.Int32 => ScalarType.Int32,
+            Onnx.Proto.TensorProto.Types.DataType.Bool => ScalarType.Bool,
+            _ => throw c.Fail($"casts to {ConstantValue.TypeName((int)type)}; the importer casts to float, int64, int32 or bool."),
+        };
+        var x = c.Input(0);
+        int output = c.Output();
+        return f => f.Set(output, f.Get(x).to(target));
     }
 
     /// <summary>Constant: its value is read at import (see <see cref="GraphAnalyzer"/>); the node computes nothing.</summary>

@@ -41,6 +41,7 @@ public sealed class ImportRefusalTests
         { "no prunable layer", "nothing to prune", "Gemm, MatMul" },
         { "external weights", "keeps its data in an external file", "save_as_external_data=False" },
         { "output of rank 4", "output 'conv", "[N, classes]" },
+        { "cast to double", "(Cast) casts to double", "float, int64, int32 or bool" },
     };
 
     [Theory]
@@ -148,6 +149,9 @@ public sealed class ImportRefusalTests
                 tensor.ExternalData.Add(new StringStringEntryProto { Key = "location", Value = "weights.bin" });
                 return model.ToByteArray();
             }
+
+            case "cast to double":
+                return g.Build(g.Node("Cast", new[] { g.Node("Gemm", new[] { x, g.Weight(new long[] { 10, 12 }) }, Int("transB", 1)) }, Int("to", 11)));
 
             case "output of rank 4":
             {

@@ -53,6 +53,14 @@ internal static class OperatorGraphs
         ["Squeeze Unsqueeze opset 11"] = () => ImageOp(11, (g, x) => g.Node("Unsqueeze", new[] { g.Node("Squeeze", new[] { g.Node("GlobalAveragePool", new[] { x }) }, Ints("axes", 2, 3)) }, Ints("axes", -1)), 4),
         ["Squeeze Unsqueeze opset 13"] = () => ImageOp(13, (g, x) => g.Node("Unsqueeze", new[] { g.Node("Squeeze", new[] { g.Node("GlobalAveragePool", new[] { x }), g.Longs(3, 2) }), g.Longs(1) }), 4),
         ["Squeeze all opset 21"] = () => ImageOp(21, (g, x) => g.Node("Squeeze", new[] { g.Node("GlobalAveragePool", new[] { x }) }), 4),
+        ["Transpose NCHW to NHWC and back"] = () => ImageOp(13, (g, x) => g.Node("Transpose", new[] { g.Node("Relu", new[] { g.Node("Transpose", new[] { x }, Ints("perm", 0, 2, 3, 1)) }) }, Ints("perm", 0, 3, 1, 2)), 256),
+        ["Transpose NHWC flatten"] = () => ImageOp(11, (g, x) => g.Node("Transpose", new[] { x }, Ints("perm", 0, 2, 3, 1)), 256),
+        ["Cast shape to float and back"] = () => ImageOp(15, (g, x) =>
+        {
+            string size = g.Node("Cast", new[] { g.Node("Shape", new[] { x }, Int("start", 1)) }, Int("to", 1));
+            string shape = g.Node("Cast", new[] { g.Node("Div", new[] { size, Scalar(g, 1f) }) }, Int("to", 7));
+            return g.Node("Reshape", new[] { x, g.Node("Concat", new[] { g.Longs(-1), shape }, Int("axis", 0)) });
+        }, 256),
         ["Concat branches"] = () => ImageOp(13, (g, x) => g.Node("Concat", new[] { x, g.Node("Relu", new[] { Shifted(g, x) }) }, Int("axis", 1)), 512),
         ["Add Sub Mul Div broadcast"] = () => ImageOp(13, (g, x) =>
         {
