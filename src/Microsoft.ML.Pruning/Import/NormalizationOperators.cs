@@ -12,7 +12,7 @@ internal static class NormalizationOperators
     /// </summary>
     public static NodeStep BatchNormalization(NodeContext c)
     {
-        var a = c.Attributes("epsilon", "momentum", "training_mode");
+        var a = c.Opset < 14 ? c.Attributes("epsilon", "momentum") : c.Attributes("epsilon", "momentum", "training_mode");
         double epsilon = a.Float("epsilon", 1e-5f);
         double momentum = a.Float("momentum", 0.9f);
         if (a.Int("training_mode", 0) != 0)

@@ -29,7 +29,9 @@ internal static class PoolingOperators
 
     public static NodeStep AveragePool(NodeContext c)
     {
-        var a = c.Attributes("auto_pad", "ceil_mode", "count_include_pad", "dilations", "kernel_shape", "pads", "strides");
+        var a = c.Opset < 19
+            ? c.Attributes("auto_pad", "ceil_mode", "count_include_pad", "kernel_shape", "pads", "strides")
+            : c.Attributes("auto_pad", "ceil_mode", "count_include_pad", "dilations", "kernel_shape", "pads", "strides"); // dilations: opset 19
         var window = Window.Read(c, a, Kernel(c, a), allowDilations: false);
         bool ceil = CeilMode(c, a, window);
         bool includePad = a.Int("count_include_pad", 0) != 0;

@@ -34,7 +34,7 @@ internal static class ShapeOperators
     /// <summary>Reshape: 0 copies the input's dimension (unless allowzero), -1 is inferred.</summary>
     public static NodeStep Reshape(NodeContext c)
     {
-        bool allowZero = c.Attributes("allowzero").Int("allowzero", 0) != 0;
+        bool allowZero = (c.Opset < 14 ? c.Attributes() : c.Attributes("allowzero")).Int("allowzero", 0) != 0; // allowzero: opset 14
         var x = c.Input(0);
         var shape = c.Input(1);
         int output = c.Output();
@@ -176,7 +176,7 @@ internal static class ShapeOperators
     /// <summary>Cast to float32, int64, int32 or bool.</summary>
     public static NodeStep Cast(NodeContext c)
     {
-        var a = c.Attributes("to", "saturate");
+        var a = c.Opset < 19 ? c.Attributes("to") : c.Attributes("to", "saturate"); // saturate (float8 only): opset 19
         var type = (Onnx.Proto.TensorProto.Types.DataType)a.Int("to", 0);
         ScalarType target = type switch
         {
