@@ -24,7 +24,7 @@ internal static class ImportedGraphWriter
         var graph = network.Graph;
         var model = graph.Model.Clone();
         var written = Enumerable.Range(0, graph.Tensors.Count).Where(i => graph.Tensors[i].IsWrittenBack)
-            .ToDictionary(i => graph.Tensors[i].ValueName, i => (Tensor: graph.Tensors[i], Values: Read(network, i)), StringComparer.Ordinal);
+            .ToDictionary(i => graph.Tensors[i].ValueName, i => Read(network, i), StringComparer.Ordinal);
         var replacedNodes = written.Values.Where(w => w.Tensor.Producer is not null)
             .Select(w => IndexOf(graph, w.Tensor.Producer!)).ToHashSet();
         var weightOf = graph.Layers.ToDictionary(l => l.NodeIndex, l => graph.Tensors[l.Weight].ValueName);
@@ -45,7 +45,7 @@ internal static class ImportedGraphWriter
             {
                 if (w.Tensor.Role != ImportedTensorRole.PrunableWeight)
                 {
-                    target.Initializer.Add(OnnxTensors.Float(name, w.Tensor.Value.Shape, w.Values));
+                    target.Initializer.Add(OnnxTensors.Float(name, w.Shape, w.Values));
                 }
             }
             else
@@ -61,7 +61,7 @@ internal static class ImportedGraphWriter
             {
                 foreach (string output in node.Output.Where(o => written.TryGetValue(o, out var w) && w.Tensor.Role != ImportedTensorRole.PrunableWeight))
                 {
-                    target.Initializer.Add(OnnxTensors.Float(output, written[output].Tensor.Value.Shape, written[output].Values));
+                    target.Initializer.Add(OnnxTensors.Float(output, written[output].Shape, written[output].Values));
                 }
 
                 continue;
@@ -70,7 +70,7 @@ internal static class ImportedGraphWriter
             if (weightOf.TryGetValue(i, out string? weight))
             {
                 var w = written[weight];
-                OnnxWeightStorage.Add(target, weight, w.Tensor.Value.Shape, w.Values, options.Storage);
+                OnnxWeightStorage.Add(target, weight, w.Shape, w.Values, options.Storage);
             }
 
             target.Node.Add(node.Clone());
@@ -98,7 +98,7 @@ internal static class ImportedGraphWriter
     /// <summary>A dense initializer as read, or with the network's value when training changes it (weights are added
     /// at their node instead).</summary>
     private static void AddInitializer(GraphProto target, string name, TensorProto original,
-        Dictionary<string, (ImportedTensor Tensor, float[] Values)> written)
+        Dictionary<string, WrittenTensor> written)
     {
         if (!written.TryGetValue(name, out var w))
         {
@@ -106,12 +106,14 @@ internal static class ImportedGraphWriter
         }
         else if (w.Tensor.Role != ImportedTensorRole.PrunableWeight)
         {
-            target.Initializer.Add(OnnxTensors.Float(name, w.Tensor.Value.Shape, w.Values));
+            target.Initializer.Add(OnnxTensors.Float(name, w.Shape, w.Values));
         }
     }
 
-    /// <summary>The registered tensor's current values in the graph's layout (transposed back when stored transposed).</summary>
-    private static float[] Read(OnnxGraphNetwork network, int index)
+    /// <summary>The registered tensor's current shape and values in the graph's layout (transposed back when stored
+    /// transposed). The shape is the live tensor's, not the imported one's, so a network whose layers changed size
+    /// is written with its new sizes.</summary>
+    private static WrittenTensor Read(OnnxGraphNetwork network, int index)
     {
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
@@ -121,8 +123,12 @@ internal static class ImportedGraphWriter
             tensor = tensor.t();
         }
 
-        return tensor.to(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
+        var cpu = tensor.to(ScalarType.Float32).cpu().contiguous();
+        return new WrittenTensor(network.Graph.Tensors[index], cpu.shape, cpu.data<float>().ToArray());
     }
+
+    /// <summary>A tensor training changes, as it is written: its description, shape and values.</summary>
+    private sealed record WrittenTensor(ImportedTensor Tensor, long[] Shape, float[] Values);
 
     private static int IndexOf(ImportedGraph graph, NodeProto node)
     {
