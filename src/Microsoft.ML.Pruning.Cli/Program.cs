@@ -1,3 +1,4 @@
 using Microsoft.ML.Pruning.Cli;
 
-return await CliApplication.RunAsync(args, Console.Out, Console.Error);
+using var signals = new TerminationSignals();
+return await CliApplication.RunAsync(args, Console.Out, Console.Error, signals.Token);

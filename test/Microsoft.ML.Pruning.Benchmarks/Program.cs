@@ -14,8 +14,17 @@ DataSplit LoadData() => DataSource.Load(Arg("data", BenchmarkData.DefaultSpec())
 switch (command)
 {
     case "trainer-overhead":
-        Console.WriteLine(TrainerOverheadBenchmark.Run(LoadData(), Arg("arch", "lenet300"), int.Parse(Arg("epochs", "3")), int.Parse(Arg("repeats", "3"))));
+    {
+        string arch = Arg("arch", "lenet300");
+        string md = TrainerOverheadBenchmark.Run(LoadData(), arch, int.Parse(Arg("pairs", "40")), int.Parse(Arg("batches", "30")));
+        Console.WriteLine(md);
+        if (Arg("write", "") is { Length: > 0 } target)
+        {
+            MarkdownSection.Write(target, $"Trainer overhead: {arch}", md, $"dotnet run -c Release --project test/Microsoft.ML.Pruning.Benchmarks -- trainer-overhead --arch {arch} --write docs/benchmarks.md");
+        }
+
         break;
+    }
     case "foundation":
     {
         string spec = Arg("data", BenchmarkData.DefaultSpec());
@@ -71,6 +80,46 @@ switch (command)
         break;
     }
 
+    case "deployment":
+    {
+        // ONNX Runtime latency, dense against 90% weight-pruned, every built-in; rerun on a quiet machine for publication.
+        var options = new Microsoft.ML.Pruning.Onnx.OnnxMeasurementOptions
+        {
+            MinRuns = int.Parse(Arg("runs", "20")),
+            SecondsPerBatch = double.Parse(Arg("seconds", "2"), System.Globalization.CultureInfo.InvariantCulture),
+            WarmupRuns = int.Parse(Arg("warmup", "5")),
+            Threads = int.Parse(Arg("threads", "0")),
+        };
+        var networks = Arg("arch", "") is { Length: > 0 } only
+            ? OnnxStorageModels.Networks.Where(n => n.Architecture == only).ToArray()
+            : OnnxStorageModels.Networks;
+        string md = DeploymentBenchmark.Run(options, networks);
+        Console.WriteLine(md);
+        if (Arg("write", "") is { Length: > 0 } target)
+        {
+            MarkdownSection.Write(target, "Deployment: dense against 90% weight-pruned in ONNX Runtime", md,
+                $"dotnet run -c Release --project test/Microsoft.ML.Pruning.Benchmarks -- deployment --runs {options.MinRuns} --seconds {options.SecondsPerBatch.ToString(System.Globalization.CultureInfo.InvariantCulture)} --warmup {options.WarmupRuns} --threads {options.Threads} --write docs/benchmarks.md");
+        }
+
+        break;
+    }
+
+    case "flow-trace":
+    {
+        string spec = Arg("data", BenchmarkData.DefaultSpec());
+        string arch = Arg("arch", "lenet300");
+        string md = FlowTraceBenchmark.Run(spec, arch, int.Parse(Arg("rounds", "10")), int.Parse(Arg("pretrain-epochs", "10")),
+            double.Parse(Arg("epochs", "3"), System.Globalization.CultureInfo.InvariantCulture), double.Parse(Arg("check-every", "0.25"), System.Globalization.CultureInfo.InvariantCulture),
+            double.Parse(Arg("lr", arch == "lenet300" ? "0.0012" : "0.001"), System.Globalization.CultureInfo.InvariantCulture), Arg("json", "") is { Length: > 0 } json ? json : null);
+        Console.WriteLine(md);
+        if (Arg("write", "") is { Length: > 0 } target)
+        {
+            MarkdownSection.Write(target, $"Flow traces: {arch}", md, $"dotnet run -c Release --project test/Microsoft.ML.Pruning.Benchmarks -- flow-trace --arch {arch} --write docs/benchmarks.md");
+        }
+
+        break;
+    }
+
     case "import":
     {
         string spec = Arg("data", BenchmarkData.DefaultSpec());
@@ -85,7 +134,45 @@ switch (command)
         break;
     }
 
+    case "onnx-models":
+        // Writes every built-in × storage mode for OnnxChecker/check_onnx.py; prints the file-size table.
+        Console.WriteLine(OnnxStorageModels.Write(Arg("out", "onnx-models")));
+        break;
+
+    case "icp-study":
+    {
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        string spec = Arg("data", BenchmarkData.DefaultSpec());
+        string arch = Arg("arch", "lenet300");
+        string optimizer = Arg("optimizer", "adam");
+        string part = Arg("part", "like-for-like");
+        int rounds = int.Parse(Arg("rounds", "10"), inv);
+        int pretrain = int.Parse(Arg("pretrain-epochs", "10"), inv);
+        double maxEpochs = double.Parse(Arg("epochs", "5"), inv);
+        double every = double.Parse(Arg("check-every", "0.25"), inv);
+        double[] Grid(string name, string fallback) => Arg(name, fallback).Split(',').Select(v => double.Parse(v, inv)).ToArray();
+        string md = part switch
+        {
+            "ablation" => IcpStudyBenchmark.Ablation(spec, arch, optimizer, rounds, pretrain, maxEpochs, every, Grid("if-grid", "0.08,0.1,0.11,0.12,0.15"), Grid("gf-grid", "0.3,0.4,0.5,0.6,0.7")),
+            "check-interval" => IcpStudyBenchmark.CheckInterval(spec, arch, rounds, pretrain, maxEpochs, Grid("intervals", "1,0.5,0.25")),
+            _ => IcpStudyBenchmark.LikeForLike(spec, arch, optimizer, rounds, pretrain, maxEpochs, every, int.Parse(Arg("seeds", "3"), inv)),
+        };
+        Console.WriteLine(md);
+        if (Arg("write", "") is { Length: > 0 } target)
+        {
+            string title = part switch
+            {
+                "ablation" => $"ICP epsilon ablation: {arch}, {optimizer}",
+                "check-interval" => $"Check interval: {arch}",
+                _ => $"ICP like for like: {arch}, {optimizer}",
+            };
+            MarkdownSection.Write(target, title, md, $"dotnet run -c Release --project test/Microsoft.ML.Pruning.Benchmarks -- icp-study --part {part} --arch {arch} --optimizer {optimizer} --write docs/benchmarks.md");
+        }
+
+        break;
+    }
+
     default:
-        Console.WriteLine("usage: Microsoft.ML.Pruning.Benchmarks <foundation|lth|icp|scoring|trainer-overhead|import> [--data SPEC] [--arch NAME] [--epochs N]");
+        Console.WriteLine("usage: Microsoft.ML.Pruning.Benchmarks <foundation|lth|icp|icp-study|flow-trace|scoring|trainer-overhead|deployment|onnx-models|import> [--data SPEC] [--arch NAME] [--epochs N] [--out DIR]");
         break;
 }

@@ -15,6 +15,9 @@ internal sealed class CommonOptions
     public Option<int?> PretrainEpochs { get; } = new("--pretrain-epochs") { Description = "Epochs of dense training before the first round (default: 10 with --arch; 0 with --model, whose imported weights are the dense reference)." };
     public Option<string> Scope { get; } = new("--scope") { Description = "Magnitude threshold per layer or over all layers: layerwise or global.", DefaultValueFactory = _ => "layerwise" };
     public Option<double?> Epsilon { get; } = new("--epsilon") { Description = "ICP threshold of the flow distance (default 0.11 information flow, 0.5 gradient flow)." };
+    public Option<string> Pq { get; } = new("--pq") { Description = "Norm orders p,q of the PQ-index rate (sap, icp-if-sap, icp-gf-sap); the paper uses 1,2 and 0.5,1.", DefaultValueFactory = _ => "1,2" };
+    public Option<double?> CheckEvery { get; } = new("--check-every") { Description = "Epochs between decisions of adaptive methods (imp-ar, icp-*); fractions decide inside epochs (default 0.25)." };
+    public Option<string> Protocol { get; } = new("--protocol") { Description = "Training protocol: default (the options as given), or reference (the ICP paper's code: SGD lr 0.01 without momentum, batch 64, decisions every 2 epochs, every method rewinding to the dense weights).", DefaultValueFactory = _ => "default" };
     public Option<long> Seed { get; } = new("--seed") { Description = "Seed for initialisation, shuffling, probe sets and synthetic data.", DefaultValueFactory = _ => 1 };
     public Option<string> Out { get; } = new("--out") { Description = "Output folder.", DefaultValueFactory = _ => "mlnet-prune-out" };
     public Option<string> Format { get; } = new("--format") { Description = "What to print when done: text or json.", DefaultValueFactory = _ => "text" };
@@ -22,20 +25,28 @@ internal sealed class CommonOptions
     public Option<string> Optimizer { get; } = new("--optimizer") { Description = "adam or sgd.", DefaultValueFactory = _ => "adam" };
     public Option<double?> LearningRate { get; } = new("--lr") { Description = "Learning rate (default: 1.2e-3 for Adam, 0.05 for SGD)." };
     public Option<int> BatchSize { get; } = new("--batch-size") { Description = "Training mini-batch size.", DefaultValueFactory = _ => 60 };
+    public Option<int?> Classes { get; } = new("--classes") { Description = "Number of classes; labels must lie in 0..N-1 (default: 10 for idx:, mnist: and cifar10:, the labels of a csv: file)." };
+    public Option<string?> InputShape { get; } = new("--input-shape") { Description = "Image layout C,H,W of a csv: file's feature columns (e.g. 1,28,28), for convolutional architectures." };
+
+    /// <summary>The deployment measurement of the exported model against its dense counterpart (on unless --measure-runs 0).</summary>
+    public MeasureOptions Measure { get; } = new(zeroRunsSkips: true);
 
     public CommonOptions()
     {
         Scope.AcceptOnlyFromAmong("layerwise", "global");
         Format.AcceptOnlyFromAmong("text", "json");
         Optimizer.AcceptOnlyFromAmong("adam", "sgd");
+        Protocol.AcceptOnlyFromAmong("default", "reference");
     }
 
     public void AddTo(System.CommandLine.Command command)
     {
-        foreach (Option option in new Option[] { Data, Arch, Model, Rounds, Rate, Epochs, PretrainEpochs, Scope, Epsilon, Seed, Out, Format, Split, Optimizer, LearningRate, BatchSize })
+        foreach (Option option in new Option[] { Data, Arch, Model, Rounds, Rate, Epochs, PretrainEpochs, Scope, Epsilon, Pq, CheckEvery, Protocol, Seed, Out, Format, Split, Optimizer, LearningRate, BatchSize, Classes, InputShape })
         {
             command.Options.Add(option);
         }
+
+        Measure.AddTo(command);
     }
 
     public PruneSettings Read(ParseResult parse) => new()
@@ -50,6 +61,9 @@ internal sealed class CommonOptions
         PretrainEpochs = parse.GetValue(PretrainEpochs),
         Scope = parse.GetValue(Scope)!,
         Epsilon = parse.GetValue(Epsilon),
+        Pq = parse.GetValue(Pq)!,
+        CheckEvery = parse.GetValue(CheckEvery),
+        Protocol = parse.GetValue(Protocol)!,
         Seed = parse.GetValue(Seed),
         OutputDirectory = parse.GetValue(Out)!,
         Json = parse.GetValue(Format) == "json",
@@ -57,6 +71,9 @@ internal sealed class CommonOptions
         Optimizer = parse.GetValue(Optimizer)!,
         LearningRate = parse.GetValue(LearningRate),
         BatchSize = parse.GetValue(BatchSize),
+        ClassCount = parse.GetValue(Classes),
+        InputShape = parse.GetValue(InputShape),
+        Measurement = Measure.Read(parse),
     };
 
     public static string MethodList => string.Join(", ", PruningMethods.Names);

@@ -16,6 +16,9 @@ internal sealed record PruneSettings
     public string Scope { get; init; } = "layerwise";
     public bool Resume { get; init; }
     public double? Epsilon { get; init; }
+    public string Pq { get; init; } = "1,2";
+    public double? CheckEvery { get; init; }
+    public string Protocol { get; init; } = "default";
     public string Storage { get; init; } = "auto";
     public long Seed { get; init; } = 1;
     public string OutputDirectory { get; init; } = "mlnet-prune-out";
@@ -24,4 +27,9 @@ internal sealed record PruneSettings
     public string Optimizer { get; init; } = "adam";
     public double? LearningRate { get; init; }
     public int BatchSize { get; init; } = 60;
+    public int? ClassCount { get; init; }
+    public string? InputShape { get; init; }
+
+    /// <summary>How to measure the exported model against its dense counterpart; null: not measured (--measure-runs 0).</summary>
+    public Onnx.OnnxMeasurementOptions? Measurement { get; init; } = new();
 }

@@ -105,10 +105,7 @@ public static class Cifar10Reader
             throw new ArgumentOutOfRangeException(nameof(validationFraction), validationFraction, "The validation fraction must be in [0, 1).");
         }
 
-        if (!Directory.Exists(directory))
-        {
-            throw new DirectoryNotFoundException($"CIFAR-10 folder '{directory}' was not found (looked for '{Path.GetFullPath(directory)}').");
-        }
+        DataFile.RequireDirectory(directory, "CIFAR-10 folder");
 
         string folder = directory;
         string nested = Path.Combine(directory, "cifar-10-batches-bin");

@@ -26,4 +26,11 @@ public sealed record CsvReadOptions
 
     /// <summary>The image layout of a row's features (e.g. <c>(1, 28, 28)</c>), or null for plain feature vectors. Default: null.</summary>
     public ImageShape? Shape { get; init; }
+
+    /// <summary>
+    /// The number of classes, or null to take it from the labels (the largest integer label + 1, or the number of
+    /// distinct text labels). When set, integer labels outside <c>0..ClassCount-1</c>, or more distinct text labels
+    /// than classes, are refused. Default: null.
+    /// </summary>
+    public int? ClassCount { get; init; }
 }

@@ -16,10 +16,11 @@ namespace Microsoft.ML.Pruning.Data;
 public static class CsvReader
 {
     /// <summary>Reads <paramref name="path"/> with <paramref name="options"/> (defaults when null).</summary>
-    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist, or the path is a folder.</exception>
     /// <exception cref="InvalidDataException">The file is empty, has no data rows or no feature columns, has rows of
     /// different lengths, a non-numeric, NaN or infinite feature, an empty label, an unterminated quote, a missing
-    /// label column, or a column count that does not match <see cref="CsvReadOptions.Shape"/>.</exception>
+    /// label column, a column count that does not match <see cref="CsvReadOptions.Shape"/>, or labels that do not fit
+    /// <see cref="CsvReadOptions.ClassCount"/>.</exception>
     /// <exception cref="ArgumentException"><see cref="CsvReadOptions.LabelColumnName"/> is set while
     /// <see cref="CsvReadOptions.HasHeader"/> is false.</exception>
     public static CsvReadResult Read(string path, CsvReadOptions? options = null)
@@ -63,6 +64,7 @@ public static class CsvReader
         var features = new List<float>();
         var labelIds = new List<int>();
         var labelTexts = new Dictionary<string, int>(StringComparer.Ordinal);
+        var firstLineOfLabel = new List<int>();
         void AddRow(int lineNumber)
         {
             if (line.Count != columnCount)
@@ -85,6 +87,7 @@ public static class CsvReader
                     {
                         id = labelTexts.Count;
                         labelTexts.Add(label, id);
+                        firstLineOfLabel.Add(lineNumber);
                     }
 
                     labelIds.Add(id);
@@ -131,6 +134,11 @@ public static class CsvReader
         }
 
         var (classOfId, classNames) = MapLabels(labelTexts);
+        if (options.ClassCount is { } declared)
+        {
+            classNames = FitDeclaredClassCount(path, declared, labelTexts, classOfId, classNames, firstLineOfLabel, Describe(labelColumn, header));
+        }
+
         var labels = new long[labelIds.Count];
         for (int i = 0; i < labels.Length; i++)
         {
@@ -140,6 +148,42 @@ public static class CsvReader
         var data = new InMemoryDataset(features.ToArray(), labels, featureCount, options.Shape, classNames.Count, Path.GetFileName(path));
         var featureNames = header?.Where((_, c) => c != labelColumn).ToArray();
         return new CsvReadResult(data, classNames, featureNames);
+    }
+
+    /// <summary>
+    /// Checks the labels against a declared class count: integer labels must lie in <c>0..declared-1</c>, and text
+    /// labels must be no more than <paramref name="declared"/> distinct values. Returns the names of the declared classes.
+    /// </summary>
+    private static IReadOnlyList<string> FitDeclaredClassCount(string path, int declared, Dictionary<string, int> labelTexts,
+        int[] classOfId, IReadOnlyList<string> names, List<int> firstLineOfLabel, string column)
+    {
+        if (declared < 2)
+        {
+            throw new ArgumentOutOfRangeException(nameof(CsvReadOptions.ClassCount), declared, $"A declared class count must be at least 2, not {declared}.");
+        }
+
+        bool indices = labelTexts.Keys.All(t => long.TryParse(t, NumberStyles.Integer, CultureInfo.InvariantCulture, out long v) && v >= 0 && v < int.MaxValue);
+        if (indices)
+        {
+            var outside = labelTexts.Where(kv => classOfId[kv.Value] >= declared).OrderBy(kv => firstLineOfLabel[kv.Value]).ToList();
+            if (outside.Count > 0)
+            {
+                var (text, id) = outside[0];
+                string more = outside.Count > 1 ? $" (labels outside it: {string.Join(", ", outside.Select(o => o.Key))})" : "";
+                throw new InvalidDataException(
+                    $"CSV file '{path}' line {firstLineOfLabel[id]}, column {column}: label '{text}' is outside 0..{declared - 1}, the {declared} declared classes{more}.");
+            }
+
+            return Enumerable.Range(0, declared).Select(k => k.ToString(CultureInfo.InvariantCulture)).ToArray();
+        }
+
+        if (names.Count > declared)
+        {
+            throw new InvalidDataException(
+                $"CSV file '{path}' column {column} holds {names.Count} distinct labels ({string.Join(", ", names.Take(12).Select(n => $"'{n}'"))}{(names.Count > 12 ? ", ..." : "")}) but {declared} classes are declared.");
+        }
+
+        return names.Concat(Enumerable.Range(names.Count, declared - names.Count).Select(k => $"class {k}")).ToArray();
     }
 
     private static int ResolveLabelColumn(string path, CsvReadOptions options, string[] firstFields, int lineNumber)

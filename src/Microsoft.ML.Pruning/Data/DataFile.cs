@@ -5,17 +5,43 @@ namespace Microsoft.ML.Pruning.Data;
 /// <summary>Reads whole data files, transparently un-gzipping them, with errors that name the file.</summary>
 internal static class DataFile
 {
-    /// <summary>Throws <see cref="FileNotFoundException"/> naming <paramref name="what"/> and the path when it is absent.</summary>
+    /// <summary>
+    /// Throws <see cref="FileNotFoundException"/> naming <paramref name="what"/> and the path when it is absent, or
+    /// when the path is a folder (saying so: "not found" would send the user looking for a file that is there).
+    /// </summary>
     public static string RequireExists(string path, string what)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         string full = Path.GetFullPath(path);
+        if (Directory.Exists(full))
+        {
+            throw new FileNotFoundException($"The {what} '{path}' is a folder, not a file.", full);
+        }
+
         if (!File.Exists(full))
         {
             throw new FileNotFoundException($"The {what} '{path}' was not found (looked for '{full}').", full);
         }
 
         return full;
+    }
+
+    /// <summary>
+    /// Throws <see cref="DirectoryNotFoundException"/> naming <paramref name="what"/> and the path when no folder is
+    /// there, saying so when the path is a file.
+    /// </summary>
+    public static void RequireDirectory(string path, string what)
+    {
+        string full = Path.GetFullPath(path);
+        if (File.Exists(full))
+        {
+            throw new DirectoryNotFoundException($"The {what} '{path}' is a file, not a folder.");
+        }
+
+        if (!Directory.Exists(full))
+        {
+            throw new DirectoryNotFoundException($"The {what} '{path}' was not found (looked for '{full}').");
+        }
     }
 
     /// <summary>

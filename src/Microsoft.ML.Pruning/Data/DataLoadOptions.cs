@@ -30,4 +30,11 @@ public sealed record DataLoadOptions
 
     /// <summary>How <c>csv:</c> files are read. Default: label in the first column, header detected, comma separated.</summary>
     public CsvReadOptions Csv { get; init; } = new();
+
+    /// <summary>
+    /// The number of classes the data is declared to have, or null to take it from the data (10 for IDX, MNIST and
+    /// CIFAR-10 files; the labels of a CSV file; the generator's for synthetic sets). Labels outside it are refused,
+    /// and a source whose class count is fixed must match it. Default: null.
+    /// </summary>
+    public int? ClassCount { get; init; }
 }

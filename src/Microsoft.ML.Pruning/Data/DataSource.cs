@@ -33,10 +33,23 @@ public static class DataSource
     /// <exception cref="ArgumentException">The spec is empty, has an unknown scheme or lacks its path(s); the message lists the valid forms.</exception>
     /// <exception cref="FileNotFoundException">A named file is missing.</exception>
     /// <exception cref="DirectoryNotFoundException">A named folder is missing.</exception>
-    /// <exception cref="InvalidDataException">A file is malformed (the message names it).</exception>
+    /// <exception cref="InvalidDataException">A file is malformed (the message names it), or its labels do not fit
+    /// <see cref="DataLoadOptions.ClassCount"/>.</exception>
     public static DataSplit Load(string spec, DataLoadOptions? options = null)
     {
         options ??= DataLoadOptions.Default;
+        var split = LoadSpec(spec, options);
+        if (options.ClassCount is { } declared && split.Train.ClassCount != declared)
+        {
+            throw new InvalidDataException(
+                $"Data '{spec}' has {split.Train.ClassCount} classes, not the {declared} declared; its class count is fixed by the source.");
+        }
+
+        return split;
+    }
+
+    private static DataSplit LoadSpec(string spec, DataLoadOptions options)
+    {
         if (string.IsNullOrWhiteSpace(spec))
         {
             throw BadSpec(spec ?? "", "it is empty");
@@ -64,17 +77,18 @@ public static class DataSource
                     throw BadSpec(spec, "'idx:' needs an images file and a labels file separated by one comma");
                 }
 
-                return options.Split.Apply(IdxReader.Read(Resolve(paths[0], options), Resolve(paths[1], options)));
+                return options.Split.Apply(IdxReader.Read(Resolve(paths[0], options), Resolve(paths[1], options), options.ClassCount));
             }
 
             case "mnist":
-                return MnistDirectory.Load(Resolve(RequirePath(spec, argument, "folder"), options), options.Split);
+                return MnistDirectory.Load(Resolve(RequirePath(spec, argument, "folder"), options), options.Split, classCount: options.ClassCount);
 
             case "cifar10":
                 return Cifar10Reader.ReadDirectory(Resolve(RequirePath(spec, argument, "folder"), options));
 
             case "csv":
-                return options.Split.Apply(CsvReader.Read(Resolve(RequirePath(spec, argument, "file"), options), options.Csv).Data);
+                var csv = options.ClassCount is { } classes && options.Csv.ClassCount is null ? options.Csv with { ClassCount = classes } : options.Csv;
+                return options.Split.Apply(CsvReader.Read(Resolve(RequirePath(spec, argument, "file"), options), csv).Data);
 
             default:
                 throw BadSpec(spec, $"'{scheme}' is not a known data source");

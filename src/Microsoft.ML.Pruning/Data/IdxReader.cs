@@ -9,9 +9,11 @@ namespace Microsoft.ML.Pruning.Data;
 /// </summary>
 /// <remarks>
 /// Pixels are scaled to [0, 1] (<c>byte / 255</c>) and rows get the image shape <c>(1, rows, columns)</c>.
-/// The class count is the largest label + 1, but at least 10, so a subset of a ten-class set that happens to
-/// miss the last digits still gives a ten-way classifier. Every format problem is an
-/// <see cref="InvalidDataException"/> whose message names the file and what is wrong.
+/// The class count is the declared one, or 10 (MNIST, Fashion-MNIST) when none is declared, so a subset that
+/// happens to miss the last digits still gives a ten-way classifier; a label outside it is refused rather than
+/// silently widening the network with classes that have no rows (IDX sets with more classes, such as EMNIST,
+/// declare their count). Every format problem is an <see cref="InvalidDataException"/> whose message names the
+/// file and what is wrong.
 /// </remarks>
 public static class IdxReader
 {
@@ -21,8 +23,8 @@ public static class IdxReader
     /// <summary>Magic number of an IDX file of unsigned bytes with one dimension (labels).</summary>
     public const int LabelsMagic = 0x00000801;
 
-    /// <summary>The smallest class count <see cref="Read"/> reports (MNIST-style sets have ten classes).</summary>
-    public const int MinimumClassCount = 10;
+    /// <summary>The class count <see cref="Read"/> assumes when none is declared (MNIST-style sets have ten classes).</summary>
+    public const int DefaultClassCount = 10;
 
     private const int ImagesHeaderBytes = 16;
     private const int LabelsHeaderBytes = 8;
@@ -30,12 +32,21 @@ public static class IdxReader
     /// <summary>Reads an images file and its labels file into one data set, in file order.</summary>
     /// <param name="imagesPath">The images file (e.g. <c>t10k-images-idx3-ubyte.gz</c>), gzip or raw.</param>
     /// <param name="labelsPath">The labels file (e.g. <c>t10k-labels-idx1-ubyte.gz</c>), gzip or raw.</param>
+    /// <param name="classCount">The number of classes; null for <see cref="DefaultClassCount"/>.</param>
     /// <returns>Rows of <c>rows * columns</c> features in [0, 1], shape <c>(1, rows, columns)</c>.</returns>
-    /// <exception cref="FileNotFoundException">A file does not exist.</exception>
+    /// <exception cref="FileNotFoundException">A file does not exist, or a path is a folder.</exception>
     /// <exception cref="InvalidDataException">A file is not valid IDX (bad magic, bad dimensions, truncated or
-    /// with trailing bytes), or the two files hold different numbers of items.</exception>
-    public static InMemoryDataset Read(string imagesPath, string labelsPath)
+    /// with trailing bytes), the two files hold different numbers of items, or a label is not below the class count.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="classCount"/> is below 2 or above 256.</exception>
+    public static InMemoryDataset Read(string imagesPath, string labelsPath, int? classCount = null)
     {
+        int classes = classCount ?? DefaultClassCount;
+        if (classes < 2 || classes > 256)
+        {
+            // Labels are single bytes, and a classifier needs two classes.
+            throw new ArgumentOutOfRangeException(nameof(classCount), classes, $"An IDX class count must be in [2, 256], not {classes}.");
+        }
+
         var (pixels, count, height, width) = ReadImages(imagesPath);
         var labels = ReadLabels(labelsPath);
         if (labels.Length != count)
@@ -44,10 +55,28 @@ public static class IdxReader
                 $"IDX images '{imagesPath}' holds {count} images but labels '{labelsPath}' holds {labels.Length} labels; they must match one to one.");
         }
 
-        long maxLabel = labels.Length == 0 ? 0 : labels.Max();
+        CheckLabels(labels, classes, labelsPath, declared: classCount is not null);
         return new InMemoryDataset(
             pixels, labels, height * width, new ImageShape(1, height, width),
-            classCount: (int)Math.Max(MinimumClassCount, maxLabel + 1), name: Path.GetFileName(imagesPath));
+            classCount: classes, name: Path.GetFileName(imagesPath));
+    }
+
+    /// <summary>Refuses labels at or above the class count, naming the first one and how many there are.</summary>
+    private static void CheckLabels(long[] labels, int classes, string labelsPath, bool declared)
+    {
+        int first = Array.FindIndex(labels, l => l >= classes);
+        if (first < 0)
+        {
+            return;
+        }
+
+        int outside = labels.Count(l => l >= classes);
+        string others = outside > 1 ? $" ({outside} labels in all, up to {labels.Max()})" : "";
+        string why = declared
+            ? $"the declared class count is {classes}"
+            : $"IDX data is read as {DefaultClassCount} classes (MNIST, Fashion-MNIST) unless a class count is declared (--classes on the command line)";
+        throw new InvalidDataException(
+            $"IDX labels file '{labelsPath}': label {labels[first]} of item {first} is outside 0..{classes - 1}{others}; {why}.");
     }
 
     /// <summary>Reads an IDX images file: pixels scaled to [0, 1], row-major, with the image count and size.</summary>

@@ -16,10 +16,14 @@ public static class MnistDirectory
     /// MNIST rows give 54,000 / 6,000 / 10,000). When only one pair is present it is split by index with
     /// <paramref name="singlePairSplit"/> (default 0.7 / 0.1 / 0.2).
     /// </summary>
-    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
+    /// <param name="directory">The folder.</param>
+    /// <param name="singlePairSplit">How a folder with one pair is split; null for <see cref="SplitFractions.Default"/>.</param>
+    /// <param name="validationFraction">The fraction of the training pair held out as validation.</param>
+    /// <param name="classCount">The number of classes; null for the ten of MNIST (see <see cref="IdxReader.Read"/>).</param>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist, or the path is a file.</exception>
     /// <exception cref="FileNotFoundException">Neither pair, or only half of a pair, is present.</exception>
-    /// <exception cref="InvalidDataException">A file is not valid IDX.</exception>
-    public static DataSplit Load(string directory, SplitFractions? singlePairSplit = null, double validationFraction = DefaultValidationFraction)
+    /// <exception cref="InvalidDataException">A file is not valid IDX, or a label is not below the class count.</exception>
+    public static DataSplit Load(string directory, SplitFractions? singlePairSplit = null, double validationFraction = DefaultValidationFraction, int? classCount = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         if (validationFraction < 0 || validationFraction >= 1)
@@ -27,17 +31,14 @@ public static class MnistDirectory
             throw new ArgumentOutOfRangeException(nameof(validationFraction), validationFraction, "The validation fraction must be in [0, 1).");
         }
 
-        if (!Directory.Exists(directory))
-        {
-            throw new DirectoryNotFoundException($"MNIST folder '{directory}' was not found (looked for '{Path.GetFullPath(directory)}').");
-        }
+        DataFile.RequireDirectory(directory, "MNIST folder");
 
         var train = FindPair(directory, "train");
         var test = FindPair(directory, "t10k");
         if (train is { } t && test is { } s)
         {
-            var trainRows = IdxReader.Read(t.Images, t.Labels);
-            var testRows = IdxReader.Read(s.Images, s.Labels);
+            var trainRows = IdxReader.Read(t.Images, t.Labels, classCount);
+            var testRows = IdxReader.Read(s.Images, s.Labels, classCount);
             int nVal = (int)Math.Round(trainRows.Count * validationFraction);
             if (nVal >= trainRows.Count || (validationFraction > 0 && nVal == 0))
             {
@@ -53,7 +54,7 @@ public static class MnistDirectory
 
         if ((train ?? test) is { } only)
         {
-            return (singlePairSplit ?? SplitFractions.Default).Apply(IdxReader.Read(only.Images, only.Labels));
+            return (singlePairSplit ?? SplitFractions.Default).Apply(IdxReader.Read(only.Images, only.Labels, classCount));
         }
 
         throw new FileNotFoundException(

@@ -29,7 +29,7 @@ internal static class AtomicFile
         ArgumentException.ThrowIfNullOrEmpty(path);
         string full = Path.GetFullPath(path);
         string dir = Path.GetDirectoryName(full)!;
-        string temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        string temp = Path.Combine(dir, TemporaryName(Path.GetFileName(full)));
         try
         {
             Directory.CreateDirectory(dir);
@@ -51,6 +51,33 @@ internal static class AtomicFile
             TryDelete(temp);
             throw;
         }
+    }
+
+    /// <summary>
+    /// A hidden name for a temporary file or folder next to <paramref name="name"/>: <c>.NAME.PID.GUID.tmp</c>. The
+    /// process id lets a later run tell a leftover of a killed process (safe to remove) from one still being written.
+    /// </summary>
+    public static string TemporaryName(string name) => $".{name}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
+
+    /// <summary>Whether <paramref name="fileName"/> is a <see cref="TemporaryName"/>, and which process made it.</summary>
+    public static bool TryParseTemporaryName(string fileName, out string name, out int processId)
+    {
+        name = "";
+        processId = 0;
+        if (!fileName.StartsWith('.') || !fileName.EndsWith(".tmp", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var parts = fileName[1..^".tmp".Length].Split('.');
+        if (parts.Length < 3 || parts[^1].Length != 32 || !parts[^1].All(char.IsAsciiHexDigit)
+            || !int.TryParse(parts[^2], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out processId))
+        {
+            return false;
+        }
+
+        name = string.Join('.', parts[..^2]);
+        return name.Length > 0;
     }
 
     private static void TryDelete(string path)

@@ -13,7 +13,9 @@ namespace Microsoft.ML.Pruning.Onnx;
 /// </summary>
 /// <remarks>
 /// Prunable weights go back in the graph's layout (transposed back where the network stores them transposed), stored
-/// through <see cref="OnnxWeightStorage"/> just before the node that uses them. A trained value the original graph made
+/// through <see cref="OnnxWeightStorage"/> just before the node that uses them (dense: an initializer; sparse: a
+/// Constant node with sparse_value). A weight the original also listed among the graph inputs (older exporters list
+/// every initializer there) leaves that list when it may be stored sparse. A trained value the original graph made
 /// with a Constant node, or with an Identity of another constant (PyTorch's exporter writes those for equal tensors),
 /// is written as an initializer of the same name and that node is left out: the value is no longer a copy.
 /// </remarks>
@@ -30,6 +32,17 @@ internal static class ImportedGraphWriter
         var weightOf = graph.Layers.ToDictionary(l => l.NodeIndex, l => graph.Tensors[l.Weight].ValueName);
 
         var target = model.Graph;
+        if (options.Storage != OnnxStorage.Dense)
+        {
+            // Older exporters list initializers among the graph inputs too; a weight stored sparse becomes a Constant's
+            // output, which may not also be an input.
+            var weights = graph.Layers.Select(l => graph.Tensors[l.Weight].ValueName).ToHashSet(StringComparer.Ordinal);
+            foreach (var input in target.Input.Where(v => weights.Contains(v.Name)).ToList())
+            {
+                target.Input.Remove(input);
+            }
+        }
+
         target.Node.Clear();
         target.Initializer.Clear();
         target.SparseInitializer.Clear();

@@ -26,9 +26,9 @@ namespace Microsoft.ML.Pruning.Onnx;
 /// <c>Flatten</c> (axis 1), Reshape → <c>Reshape</c> to <c>[N, C, H, W]</c>, a residual block → its paths, <c>Add</c>
 /// and <c>Relu</c>; Dropout (the identity at inference) is left out. The scores equal those of the network in evaluation
 /// mode followed by a softmax, to float rounding.</para>
-/// <para>Prunable weights are stored dense or as sparse initializers (<see cref="OnnxStorage"/>). ONNX Runtime makes
-/// sparse initializers dense at load, so sparse storage shrinks the file, not memory use or scoring time. See
-/// <c>docs/onnx-format.md</c>.</para>
+/// <para>Prunable weights are stored dense or sparse (a <c>Constant</c> node with <c>sparse_value</c>, see
+/// <see cref="OnnxStorage"/>). ONNX Runtime makes sparse weights dense at load, so sparse storage shrinks the file, not
+/// memory use or scoring time. See <c>docs/onnx-format.md</c>.</para>
 /// </remarks>
 public static class OnnxExporter
 {

@@ -5,8 +5,8 @@ using Microsoft.ML.Pruning.Onnx.Proto;
 namespace Microsoft.ML.Pruning.Onnx;
 
 /// <summary>
-/// What an ONNX file holds, read without ONNX Runtime: versions, graph inputs and outputs, every initializer with
-/// its storage and non-zeros, the sparsity of the Linear/Conv weights, and the metadata (see <see cref="OnnxMetadataKeys"/>).
+/// What an ONNX file holds, read without ONNX Runtime: versions, graph inputs and outputs, every stored tensor
+/// (initializers and <c>Constant</c> tensors) with its storage and non-zeros, the sparsity of the Linear/Conv weights, and the metadata (see <see cref="OnnxMetadataKeys"/>).
 /// </summary>
 public sealed record OnnxModelInfo
 {
@@ -37,7 +37,11 @@ public sealed record OnnxModelInfo
     /// <summary>The graph outputs.</summary>
     public IReadOnlyList<OnnxValueInfo> Outputs { get; init; } = Array.Empty<OnnxValueInfo>();
 
-    /// <summary>Every initializer, dense ones first, in file order.</summary>
+    /// <summary>
+    /// Every stored tensor, in file order within each kind: dense initializers, sparse initializers, then the tensors of
+    /// <c>Constant</c> nodes (<c>value</c> or <c>sparse_value</c>, the way <see cref="OnnxStorage.Sparse"/> stores a
+    /// weight); <see cref="OnnxInitializerInfo.Storage"/> says which.
+    /// </summary>
     public IReadOnlyList<OnnxInitializerInfo> Initializers { get; init; } = Array.Empty<OnnxInitializerInfo>();
 
     /// <summary>How many nodes of each operator the graph has, in order of first use (e.g. <c>Conv: 2, Relu: 3</c>).</summary>
@@ -64,6 +68,11 @@ public sealed record OnnxModelInfo
     public static OnnxModelInfo Read(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        if (Directory.Exists(path))
+        {
+            throw new FileNotFoundException($"{path} is a folder, not an ONNX file.", path);
+        }
+
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"No such file: {path}", path);
@@ -105,10 +114,12 @@ public sealed record OnnxModelInfo
             .Where(n => n.OpType is "Gemm" or "MatMul" or "Conv" && n.Input.Count > 1)
             .Select(n => n.Input[1])
             .ToHashSet(StringComparer.Ordinal);
-        var initializers = graph.Initializer.Select(t => Dense(t, weights.Contains(t.Name)))
-            .Concat(graph.SparseInitializer.Select(s => Sparse(s, weights.Contains(s.Values?.Name ?? ""))))
+        var initializers = graph.Initializer.Select(t => Dense(t, t.Name, weights.Contains(t.Name)))
+            .Concat(graph.SparseInitializer.Select(s => Sparse(s, s.Values?.Name ?? "", weights.Contains(s.Values?.Name ?? ""))))
+            .Concat(graph.Node.Where(IsTensorConstant).Select(n => Constant(n, weights.Contains(n.Output[0]))))
             .ToList();
-        var initializerNames = initializers.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
+        var initializerNames = graph.Initializer.Select(t => t.Name).Concat(graph.SparseInitializer.Select(t => t.Values?.Name ?? ""))
+            .ToHashSet(StringComparer.Ordinal);
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var entry in model.MetadataProps)
         {
@@ -156,17 +167,32 @@ public sealed record OnnxModelInfo
         return new OnnxValueInfo(value.Name, tensor is null ? "unknown" : TypeName(tensor.ElemType), shape);
     }
 
-    private static OnnxInitializerInfo Dense(TensorProto t, bool weight)
+    private static OnnxInitializerInfo Dense(TensorProto t, string name, bool weight)
     {
         long count = ElementCount(t.Dims);
-        return new OnnxInitializerInfo(t.Name, TypeName(t.DataType), t.Dims.ToList(), count, Sparse: false, NonZeros(t), t.CalculateSize(), weight);
+        return new OnnxInitializerInfo(name, TypeName(t.DataType), t.Dims.ToList(), count, Sparse: false, NonZeros(t), t.CalculateSize(), weight);
     }
 
-    private static OnnxInitializerInfo Sparse(SparseTensorProto s, bool weight)
+    private static OnnxInitializerInfo Sparse(SparseTensorProto s, string name, bool weight)
     {
         var values = s.Values ?? new TensorProto();
-        return new OnnxInitializerInfo(values.Name, TypeName(values.DataType), s.Dims.ToList(), ElementCount(s.Dims), Sparse: true,
+        return new OnnxInitializerInfo(name, TypeName(values.DataType), s.Dims.ToList(), ElementCount(s.Dims), Sparse: true,
             NonZeros(values), s.CalculateSize(), weight);
+    }
+
+    /// <summary>A <c>Constant</c> node of the default domain that holds a tensor (<c>value</c> or <c>sparse_value</c>),
+    /// not one of the scalar or list forms (<c>value_float</c>, <c>value_ints</c>, ...).</summary>
+    internal static bool IsTensorConstant(NodeProto node) =>
+        node.OpType == "Constant" && node.Domain.Length == 0 && node.Output.Count == 1 && node.Attribute.Count == 1
+        && ((node.Attribute[0].Name == "value" && node.Attribute[0].T is not null)
+            || (node.Attribute[0].Name == "sparse_value" && node.Attribute[0].SparseTensor is not null));
+
+    private static OnnxInitializerInfo Constant(NodeProto node, bool weight)
+    {
+        var attribute = node.Attribute[0];
+        return attribute.SparseTensor is { } sparse
+            ? Sparse(sparse, node.Output[0], weight) with { Storage = OnnxTensorStorage.SparseConstant }
+            : Dense(attribute.T, node.Output[0], weight) with { Storage = OnnxTensorStorage.Constant };
     }
 
     private static long ElementCount(IEnumerable<long> dims) => dims.Aggregate(1L, (a, d) => a * d);

@@ -2,9 +2,9 @@ namespace Microsoft.ML.Pruning.Onnx;
 
 /// <summary>
 /// How <see cref="OnnxExporter"/> stores the prunable weights (Linear and Conv2d) in the ONNX file. Biases,
-/// BatchNorm parameters and statistics are always dense. Every mode gives the same scores: ONNX Runtime turns sparse
-/// initializers into dense tensors when it loads the model, so sparse storage saves bytes on disk and on the wire,
-/// not memory or scoring time.
+/// BatchNorm parameters and statistics are always dense. Every mode is valid ONNX (the ONNX checker's full check
+/// passes) and gives the same scores: ONNX Runtime turns sparse weights into dense tensors when it loads the model, so
+/// sparse storage saves bytes on disk and on the wire, not memory or scoring time.
 /// </summary>
 public enum OnnxStorage
 {
@@ -12,9 +12,9 @@ public enum OnnxStorage
     Dense,
 
     /// <summary>
-    /// Every prunable weight as a sparse initializer (<c>graph.sparse_initializer</c>): the non-zero values and their
-    /// linear int64 indices, 12 bytes per non-zero weight. Smaller than dense below one third density (above 67%
-    /// sparsity); larger above it.
+    /// Every prunable weight as a <c>Constant</c> node whose <c>sparse_value</c> holds the non-zero values and their
+    /// linear int64 indices (12 bytes per non-zero weight) and whose output, named like the weight, is the dense tensor.
+    /// Smaller than dense below one third density (above 67% sparsity); larger above it.
     /// </summary>
     Sparse,
 

@@ -34,7 +34,7 @@ public sealed record MethodComparison
 
     /// <summary>
     /// Runs every method with every seed. <paramref name="optionsFor"/> gives the options of one (method, seed) run:
-    /// it must make a new stopping policy each call (see <see cref="PruningMethods.Apply"/>).
+    /// it must make a new stopping policy each call (see <see cref="PruningMethods.Apply(string, IterativePrunerOptions, MethodSettings)"/>).
     /// </summary>
     /// <param name="definition">The network.</param>
     /// <param name="data">The data, the same for every run.</param>
@@ -43,9 +43,11 @@ public sealed record MethodComparison
     /// <param name="optionsFor">Options for a (method, seed) pair.</param>
     /// <param name="progress">Receives each run's progress, tagged with its method and seed.</param>
     /// <param name="cancellationToken">Stops within one batch.</param>
+    /// <param name="completeReport">Called with each run's result while its network is still alive, and the report so far;
+    /// returns the report to keep (e.g. with the exported model's <see cref="PruningReport.Deployment"/> figures).</param>
     public static MethodComparison Run(INetworkSource definition, DataSplit data, IReadOnlyList<string> methods, IReadOnlyList<long> seeds,
         Func<string, long, IterativePrunerOptions> optionsFor, IProgress<(string Method, long Seed, PruningProgress Progress)>? progress = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, Func<PruningResult, PruningReport, PruningReport>? completeReport = null)
     {
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(data);
@@ -62,7 +64,8 @@ public sealed record MethodComparison
         {
             var forward = progress is null ? null : new Relay(p => progress.Report((method, seed, p)));
             using var result = new IterativePruner(options).Run(definition, data, forward, cancellationToken);
-            runs.Add(result.Report with { Method = method });
+            var report = result.Report with { Method = method };
+            runs.Add(completeReport is null ? report : completeReport(result, report));
         }
 
         return new MethodComparison
@@ -129,7 +132,33 @@ public sealed record MethodComparison
             md.AppendLine(c, $"| {r.Method} | {r.Seed} | {r.Final!.Sparsity:P2} | {Value(r.Final.TestMetric)}{unit} | {r.TotalEpochs - r.Dense!.Epochs:0.##} | {string.Join(" ", r.Rounds.Select(x => x.Epochs.ToString("0.##", c)))} | {string.Join(", ", reasons)} |");
         }
 
+        AppendDeployment(md);
         return md.ToString();
+    }
+
+    /// <summary>Each run's exported model against its dense counterpart, where the runs carry the figures.</summary>
+    private void AppendDeployment(StringBuilder md)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var measured = Runs.Where(r => r.Deployment is not null).ToList();
+        if (measured.Count == 0)
+        {
+            return;
+        }
+
+        var batches = measured.SelectMany(r => r.Deployment!.LatencyRatios.Select(l => l.Batch)).Distinct().Order().ToList();
+        static string Times(double? value) => value is { } v ? v.ToString("F2", CultureInfo.InvariantCulture) + "x" : "–";
+        md.AppendLine();
+        md.AppendLine(c, $"Deployment against the dense counterpart ({measured[0].Deployment!.Runtime}; latency: median of runs interleaved with the dense model):");
+        md.AppendLine();
+        md.AppendLine("| method | seed | file | MACs | MACs with a non-zero weight | session memory | " + string.Join(" | ", batches.Select(b => $"latency at batch {b}")) + " |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|" + string.Concat(batches.Select(_ => "---:|")));
+        foreach (var r in measured)
+        {
+            var d = r.Deployment!;
+            var latency = batches.Select(b => Times(d.LatencyRatios.FirstOrDefault(l => l.Batch == b)?.Median));
+            md.AppendLine(c, $"| {r.Method} | {r.Seed} | {Times(d.FileBytesRatio)} | {Times(d.MacsRatio)} | {Times(d.EffectiveMacsRatio)} | {Times(d.PeakMemoryRatio)} | {string.Join(" | ", latency)} |");
+        }
     }
 
     private sealed class Relay(Action<PruningProgress> report) : IProgress<PruningProgress>

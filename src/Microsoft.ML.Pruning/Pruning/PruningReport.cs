@@ -65,6 +65,11 @@ public sealed record PruningReport
     /// <summary>The exported ONNX model, when one was written.</summary>
     public OnnxExportInfo? Onnx { get; init; }
 
+    /// <summary>What the exported model costs where it is deployed, measured with ONNX Runtime against its dense
+    /// counterpart: latency, session memory, MACs, file bytes (see <see cref="DeploymentMeasurement"/>); null when not
+    /// measured.</summary>
+    public DeploymentMeasurement? Deployment { get; init; }
+
     /// <summary>Serialises to indented JSON with camelCase names (the <c>report.json</c> contract).</summary>
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
@@ -140,6 +145,14 @@ public sealed record PruningReport
                     md.AppendLine(c, $"| {name} | {value:P1} |");
                 }
             }
+        }
+
+        if (Deployment is { } deployment)
+        {
+            md.AppendLine();
+            md.AppendLine("## Deployment");
+            md.AppendLine();
+            md.Append(deployment.ToMarkdown());
         }
 
         return md.ToString();

@@ -169,6 +169,73 @@ public static class ReportCharts
         return plot.GetImageBytes(width, height, ImageFormat.Png);
     }
 
+    /// <summary>
+    /// The test metric after each round, mean over seeds, one line per method (the reference code's accuracy panel).
+    /// Null when no run has rounds.
+    /// </summary>
+    /// <param name="comparison">The comparison.</param>
+    /// <param name="width">Width in pixels.</param>
+    /// <param name="height">Height in pixels.</param>
+    public static byte[]? MetricPerRound(MethodComparison comparison, int width = DefaultWidth, int height = DefaultHeight)
+    {
+        ArgumentNullException.ThrowIfNull(comparison);
+        double scale = comparison.Metric == "accuracy" ? 100 : 1;
+        return PerRoundPanel(comparison, r => r.TestMetric * scale, $"Test {comparison.Metric} per round: {comparison.Architecture}",
+            comparison.Metric == "accuracy" ? "test accuracy (%)" : $"test {MetricLabel(comparison.Metric)}", width, height);
+    }
+
+    /// <summary>Retraining epochs of each round, mean over seeds, one line per method (the reference code's epochs panel).</summary>
+    /// <param name="comparison">The comparison.</param>
+    /// <param name="width">Width in pixels.</param>
+    /// <param name="height">Height in pixels.</param>
+    public static byte[]? RetrainingPerRound(MethodComparison comparison, int width = DefaultWidth, int height = DefaultHeight)
+    {
+        ArgumentNullException.ThrowIfNull(comparison);
+        return PerRoundPanel(comparison, r => r.Epochs, $"Retraining epochs per round: {comparison.Architecture}", "retraining epochs", width, height);
+    }
+
+    /// <summary>Remaining weights (%) after each round, mean over seeds, one line per method (the reference code's compression panel).</summary>
+    /// <param name="comparison">The comparison.</param>
+    /// <param name="width">Width in pixels.</param>
+    /// <param name="height">Height in pixels.</param>
+    public static byte[]? RemainingWeightsPerRound(MethodComparison comparison, int width = DefaultWidth, int height = DefaultHeight)
+    {
+        ArgumentNullException.ThrowIfNull(comparison);
+        return PerRoundPanel(comparison, r => (1 - r.Sparsity) * 100, $"Remaining weights per round: {comparison.Architecture}", "remaining prunable weights (%)", width, height);
+    }
+
+    private static byte[]? PerRoundPanel(MethodComparison comparison, Func<RoundResult, double> value, string title, string yLabel, int width, int height)
+    {
+        var methods = comparison.Runs.Where(r => r.Rounds.Count > 0).Select(r => r.Method).Distinct().ToList();
+        if (methods.Count == 0)
+        {
+            return null;
+        }
+
+        var plot = new Plot();
+        var colors = new ScottPlot.Palettes.Category10();
+        for (int i = 0; i < methods.Count; i++)
+        {
+            // Mean over the method's seeds, round by round, as far as every seed got.
+            var runs = comparison.Runs.Where(r => r.Method == methods[i]).ToList();
+            int rounds = runs.Min(r => r.Rounds.Count);
+            double[] xs = Enumerable.Range(1, rounds).Select(x => (double)x).ToArray();
+            double[] ys = xs.Select(x => runs.Average(r => value(r.Rounds[(int)x - 1]))).ToArray();
+            var line = plot.Add.Scatter(xs, ys);
+            line.LegendText = methods[i];
+            line.Color = colors.GetColor(i);
+            line.LineWidth = 2;
+            line.MarkerSize = 6;
+        }
+
+        IntegerTicks(plot.Axes.Bottom);
+        plot.Title(title);
+        plot.XLabel("pruning round");
+        plot.YLabel(yLabel);
+        plot.ShowLegend(Edge.Right);
+        return plot.GetImageBytes(width, height, ImageFormat.Png);
+    }
+
     private static string MetricLabel(string metric) => metric switch
     {
         "accuracy" => "Accuracy",

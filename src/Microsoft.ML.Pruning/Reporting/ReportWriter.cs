@@ -21,6 +21,24 @@ public static class ReportWriter
     /// <summary>File name of the comparison's accuracy-vs-epochs chart.</summary>
     public const string AccuracyVsEpochsFile = "accuracy-vs-epochs.png";
 
+    /// <summary>The comparison's test metric per round, one line per method.</summary>
+    public const string MetricPerRoundFile = "metric-per-round.png";
+
+    /// <summary>The comparison's retraining epochs per round, one line per method.</summary>
+    public const string RetrainingPerRoundFile = "retraining-per-round.png";
+
+    /// <summary>The comparison's remaining weights per round, one line per method.</summary>
+    public const string RemainingWeightsPerRoundFile = "remaining-weights-per-round.png";
+
+    /// <summary>Every file <see cref="Save(PruningReport, string, double?)"/> may write (charts without data are left out).</summary>
+    public static IReadOnlyList<string> ReportFiles { get; } = new[] { "report.json", "report.md", AccuracyVsSparsityFile, EpochsPerRoundFile, FlowDistanceFile };
+
+    /// <summary>Every file <see cref="Save(MethodComparison, string)"/> may write (charts without data are left out).</summary>
+    public static IReadOnlyList<string> ComparisonFiles { get; } = new[]
+    {
+        "bench.json", "bench.md", AccuracyVsEpochsFile, MetricPerRoundFile, RetrainingPerRoundFile, RemainingWeightsPerRoundFile,
+    };
+
     /// <summary>
     /// Writes <c>report.json</c>, the charts that have data (see <see cref="ReportCharts"/>) and <c>report.md</c>
     /// embedding them into <paramref name="directory"/>, each file atomically. A chart with no data is not written,
@@ -61,6 +79,9 @@ public static class ReportWriter
         var charts = new (string File, string Title, byte[]? Png)[]
         {
             (AccuracyVsEpochsFile, "Test accuracy vs retraining epochs", ReportCharts.AccuracyVsEpochs(comparison)),
+            (MetricPerRoundFile, "Test metric per round", ReportCharts.MetricPerRound(comparison)),
+            (RetrainingPerRoundFile, "Retraining epochs per round", ReportCharts.RetrainingPerRound(comparison)),
+            (RemainingWeightsPerRoundFile, "Remaining weights per round", ReportCharts.RemainingWeightsPerRound(comparison)),
         };
         var written = WriteCharts(directory, charts);
         IO.AtomicFile.WriteAllText(Path.Combine(directory, "bench.md"), comparison.ToMarkdown() + Embeds(charts));

@@ -7,7 +7,14 @@ public enum FlowDistanceMeasure
     /// the flows), so one epsilon does not serve every network.</summary>
     Euclidean,
 
-    /// <summary><c>||F - F*||_2 / ||F*||_2</c>: the change relative to the dense flow, a pure number whatever the
-    /// network's depth or the flow's units (gradient magnitudes of 1e-5 and correlations of 0.3 alike).</summary>
+    /// <summary><c>||F - F*||_2 / ||F*||_2</c>: the change relative to the dense flow vector as a whole. One large entry
+    /// (the output layer's gradient) dominates it, and a dense flow near zero (correlation means that cancel) inflates it.</summary>
     Relative,
+
+    /// <summary>
+    /// <c>sqrt(mean_l ((F_l - F*_l) / |F*_l|)^2)</c>: each layer's change relative to its own dense value, averaged over the
+    /// layers (root mean square). A pure number that does not grow with depth and weighs every layer alike: a distance of
+    /// 0.1 means the layers' flows are about 10% away from the dense network's, on any network. The default.
+    /// </summary>
+    LayerRelative,
 }

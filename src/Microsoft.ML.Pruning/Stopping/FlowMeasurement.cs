@@ -6,6 +6,10 @@ namespace Microsoft.ML.Pruning.Stopping;
 /// <param name="Seconds">Wall time of the measurement.</param>
 public sealed record FlowMeasurement(IReadOnlyList<double>? Information, IReadOnlyList<double>? Gradient, double Seconds)
 {
+    /// <summary>The information flow per pair by <see cref="InformationFlowStatistic.MeanAbsolute"/> (measured with
+    /// <see cref="Information"/>, from the same sums), or null if information flow was not measured.</summary>
+    public IReadOnlyList<double>? InformationAbsolute { get; init; }
+
     /// <summary>Euclidean distance between two flow vectors of the same length.</summary>
     /// <exception cref="ArgumentException">The vectors differ in length.</exception>
     public static double Distance(IReadOnlyList<double> a, IReadOnlyList<double> b)
@@ -28,6 +32,11 @@ public sealed record FlowMeasurement(IReadOnlyList<double>? Information, IReadOn
     /// <exception cref="ArgumentException">The vectors differ in length.</exception>
     public static double Distance(IReadOnlyList<double> current, IReadOnlyList<double> dense, FlowDistanceMeasure measure)
     {
+        if (measure == FlowDistanceMeasure.LayerRelative)
+        {
+            return LayerRelativeDistance(current, dense);
+        }
+
         double distance = Distance(current, dense);
         if (measure == FlowDistanceMeasure.Euclidean)
         {
@@ -37,5 +46,25 @@ public sealed record FlowMeasurement(IReadOnlyList<double>? Information, IReadOn
         double norm = Math.Sqrt(dense.Sum(v => v * v));
         // A dense flow of all zeros has no scale to compare with: any change is infinitely large, none is zero.
         return norm > 0 ? distance / norm : (distance == 0 ? 0 : double.PositiveInfinity);
+    }
+
+    private static double LayerRelativeDistance(IReadOnlyList<double> current, IReadOnlyList<double> dense)
+    {
+        if (current.Count != dense.Count)
+        {
+            throw new ArgumentException($"Flow vectors differ in length ({current.Count} vs {dense.Count}).");
+        }
+
+        double sum = 0;
+        for (int l = 0; l < dense.Count; l++)
+        {
+            double change = current[l] - dense[l];
+            double scale = Math.Abs(dense[l]);
+            // A layer whose dense flow is exactly zero has no scale: unchanged it adds nothing, changed it is infinitely far.
+            double relative = scale > 0 ? change / scale : (change == 0 ? 0 : double.PositiveInfinity);
+            sum += relative * relative;
+        }
+
+        return dense.Count == 0 ? 0 : Math.Sqrt(sum / dense.Count);
     }
 }

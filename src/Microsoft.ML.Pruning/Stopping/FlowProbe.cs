@@ -116,7 +116,10 @@ public sealed class FlowProbe : IDisposable
             }
 
             IReadOnlyList<double>? gradientFlow = gradient ? GradientFlow(network, prunedMasks) : null;
-            return new FlowMeasurement(accumulator?.Flows(), gradientFlow, clock.Elapsed.TotalSeconds);
+            return new FlowMeasurement(accumulator?.Flows(InformationFlowStatistic.Mean), gradientFlow, clock.Elapsed.TotalSeconds)
+            {
+                InformationAbsolute = accumulator?.Flows(InformationFlowStatistic.MeanAbsolute),
+            };
         }
         finally
         {

@@ -14,15 +14,21 @@ namespace Microsoft.ML.Pruning.Stopping;
 /// </remarks>
 public sealed class IcpStoppingPolicy : IStoppingPolicy, IDisposable
 {
-    /// <summary>The default threshold of the information-flow distance (relative measure).</summary>
+    /// <summary>The default threshold of the information-flow distance: the reference code's 0.11, which with the per-layer
+    /// relative distance of mean absolute correlations falls where the flow decides both ways on every network studied
+    /// (see docs/algorithms.md and docs/benchmarks.md, "ICP study").</summary>
     public const double DefaultInformationEpsilon = 0.11;
 
-    /// <summary>The default threshold of the gradient-flow distance (relative measure).</summary>
+    /// <summary>The default threshold of the gradient-flow distance: the reference code's 0.5, likewise meaningful with the
+    /// per-layer relative distance.</summary>
     public const double DefaultGradientEpsilon = 0.5;
+
+    /// <summary>The default number of training rows in the probe set.</summary>
+    public const int DefaultProbeSize = 1000;
 
     private readonly double _checkEvery = 1;
     private readonly double _minEpochs;
-    private readonly int _probeSize = 1000;
+    private readonly int _probeSize = DefaultProbeSize;
     private FlowProbe? _probe;
     private FlowMeasurement? _dense;
 
@@ -71,8 +77,13 @@ public sealed class IcpStoppingPolicy : IStoppingPolicy, IDisposable
     /// <summary>Threshold of the gradient-flow distance.</summary>
     public double GradientEpsilon { get; init; }
 
-    /// <summary>How the flow vectors become one distance. Default <see cref="FlowDistanceMeasure.Relative"/>.</summary>
-    public FlowDistanceMeasure Measure { get; init; } = FlowDistanceMeasure.Relative;
+    /// <summary>How the flow vectors become one distance. Default <see cref="FlowDistanceMeasure.LayerRelative"/>; the
+    /// reference code's is <see cref="FlowDistanceMeasure.Euclidean"/>.</summary>
+    public FlowDistanceMeasure Measure { get; init; } = FlowDistanceMeasure.LayerRelative;
+
+    /// <summary>How a pair of layers' correlation matrix becomes its information flow. Default
+    /// <see cref="InformationFlowStatistic.MeanAbsolute"/>; the reference code's is <see cref="InformationFlowStatistic.Mean"/>.</summary>
+    public InformationFlowStatistic InformationStatistic { get; init; } = InformationFlowStatistic.MeanAbsolute;
 
     /// <summary>The least retraining per round, in epochs: no flow decision comes earlier. Default: one check interval.</summary>
     public double MinEpochs => _minEpochs > 0 ? _minEpochs : CheckEvery;
@@ -88,7 +99,7 @@ public sealed class IcpStoppingPolicy : IStoppingPolicy, IDisposable
         init => _checkEvery = StoppingChecks.RequirePositive(value, nameof(CheckEvery));
     }
 
-    /// <summary>Training rows in the probe set. Default 1000.</summary>
+    /// <summary>Training rows in the probe set. Default <see cref="DefaultProbeSize"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Not positive.</exception>
     public int ProbeSize
     {
@@ -156,7 +167,7 @@ public sealed class IcpStoppingPolicy : IStoppingPolicy, IDisposable
         bool consistent = true;
         if (Flow.HasFlag(FlowKind.Information))
         {
-            double d = FlowMeasurement.Distance(now.Information!, _dense.Information!, Measure);
+            double d = FlowMeasurement.Distance(InformationOf(now), InformationOf(_dense), Measure);
             distance = d;
             consistent &= d < InformationEpsilon;
         }
@@ -192,7 +203,15 @@ public sealed class IcpStoppingPolicy : IStoppingPolicy, IDisposable
         _ => "information+gradient",
     };
 
-    private string MeasureName() => Measure == FlowDistanceMeasure.Relative ? "relative" : "euclidean";
+    private IReadOnlyList<double> InformationOf(FlowMeasurement flows) =>
+        (InformationStatistic == InformationFlowStatistic.MeanAbsolute ? flows.InformationAbsolute : flows.Information)!;
+
+    private string MeasureName() => Measure switch
+    {
+        FlowDistanceMeasure.LayerRelative => "layer-relative",
+        FlowDistanceMeasure.Relative => "relative",
+        _ => "euclidean",
+    } + (Flow.HasFlag(FlowKind.Information) && InformationStatistic == InformationFlowStatistic.Mean ? " mean-correlation" : "");
 
     private string EpsilonText() => Flow switch
     {

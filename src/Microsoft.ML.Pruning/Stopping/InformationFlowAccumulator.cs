@@ -77,7 +77,11 @@ public sealed class InformationFlowAccumulator : IDisposable
     }
 
     /// <summary>The information flow of each consecutive pair: the mean of its standardised correlation matrix.</summary>
-    public double[] Flows()
+    public double[] Flows() => Flows(InformationFlowStatistic.Mean);
+
+    /// <summary>The information flow of each consecutive pair, summarising its standardised correlation matrix by
+    /// <paramref name="statistic"/>.</summary>
+    public double[] Flows(InformationFlowStatistic statistic)
     {
         if (_rows == 0)
         {
@@ -95,7 +99,7 @@ public sealed class InformationFlowAccumulator : IDisposable
             // E[(a-ma)(b-mb)] = E[ab] - ma mb, then divide by the stds: the mean of Z_a^T Z_b / N.
             var covariance = _cross[l]! / _rows - meanA.unsqueeze(1) * meanB.unsqueeze(0);
             var correlation = covariance / (stdA.unsqueeze(1) * stdB.unsqueeze(0));
-            flows[l] = correlation.mean().item<double>();
+            flows[l] = (statistic == InformationFlowStatistic.MeanAbsolute ? correlation.abs().mean() : correlation.mean()).item<double>();
         }
 
         return flows;

@@ -28,16 +28,35 @@ public sealed class PruneCommandTests
         Assert.True(File.Exists(dir.File("model.onnx")));
         Assert.Equal(new FileInfo(dir.File("model.onnx")).Length, report.GetProperty("onnx").GetProperty("bytes").GetInt64());
         Assert.Empty(Directory.GetFiles(dir.Path, "*.tmp"));
+
+        // Deployment figures by default: model.onnx against the same network unpruned, exported dense.
+        var deployment = report.GetProperty("deployment");
+        var model = deployment.GetProperty("model");
+        var dense = deployment.GetProperty("baseline");
+        Assert.Equal("model.onnx", model.GetProperty("name").GetString());
+        Assert.Equal(new FileInfo(dir.File("model.onnx")).Length, model.GetProperty("fileBytes").GetInt64());
+        Assert.Equal(784 * 32 + 32 * 10, dense.GetProperty("macs").GetInt64());
+        Assert.Equal(dense.GetProperty("macs").GetInt64(), dense.GetProperty("effectiveMacs").GetInt64());
+        Assert.Equal(dense.GetProperty("macs").GetInt64(), model.GetProperty("macs").GetInt64());
+        Assert.Equal(1 - report.GetProperty("final").GetProperty("sparsity").GetDouble(), deployment.GetProperty("effectiveMacsRatio").GetDouble(), 3);
+        Assert.Equal(new[] { 1, 64 }, deployment.GetProperty("latencyRatios").EnumerateArray().Select(r => r.GetProperty("batch").GetInt32()));
+        Assert.Contains("## Deployment", File.ReadAllText(dir.File("report.md")));
+        Assert.Contains("deployment against the dense counterpart", stdout);
+        var read = Microsoft.ML.Pruning.Pruning.PruningReport.FromJson(File.ReadAllText(dir.File("report.json")));
+        Assert.Equal(model.GetProperty("macs").GetInt64(), read.Deployment!.Model.Macs);
+        Assert.Equal(File.ReadAllText(dir.File("report.json")), read.ToJson()); // the figures survive a JSON round trip
     }
 
     [Fact]
     public async Task JsonFormatPrintsTheReportOnly()
     {
         using var dir = new TempDirectory();
-        var (code, stdout, stderr) = await Run("prune", "--arch", "mlp:16", "--rounds", "0", "--pretrain-epochs", "1", "--format", "json", "--out", dir.Path);
+        var (code, stdout, stderr) = await Run("prune", "--arch", "mlp:16", "--rounds", "0", "--pretrain-epochs", "1", "--format", "json", "--out", dir.Path,
+            "--measure-runs", "0");
 
         Assert.True(code == 0, stderr);
         var report = JsonDocument.Parse(stdout).RootElement;
+        Assert.False(report.TryGetProperty("deployment", out _)); // --measure-runs 0: not measured
         Assert.Equal("dense", report.GetProperty("method").GetString());
         Assert.Equal(0, report.GetProperty("rounds").GetArrayLength());
         Assert.Equal(1, report.GetProperty("dense").GetProperty("epochs").GetInt32());
@@ -64,6 +83,8 @@ public sealed class PruneCommandTests
     [InlineData("bad split", "prune", "--split", "0.5,0.5")]
     [InlineData("bad format", "prune", "--format", "xml")]
     [InlineData("conv net on a csv without shape", "prune", "--arch", "lenet5", "--data", "csv:/nonexistent.csv")]
+    [InlineData("negative measuring runs", "prune", "--measure-runs", "-1")]
+    [InlineData("bad measuring batch sizes", "prune", "--measure-batches", "64,0")]
     public async Task BadUsageExitsWithTwoAndOneLine(string why, params string[] args)
     {
         using var dir = new TempDirectory();

@@ -230,4 +230,39 @@ public sealed class CsvReaderTests
         Assert.Contains(path, e.Message);
         Assert.Contains("784", e.Message);
     }
+
+    [Fact]
+    public void A_declared_class_count_widens_integer_labels_and_refuses_labels_outside_it()
+    {
+        using var dir = new TempDirectory();
+        string path = WriteCsv(dir, "label,a\n0,1\n1,2\n0,3\n7,4\n");
+
+        var wide = CsvReader.Read(path, new CsvReadOptions { ClassCount = 10 });
+        var e = Assert.Throws<InvalidDataException>(() => CsvReader.Read(path, new CsvReadOptions { ClassCount = 3 }));
+
+        Assert.Equal(10, wide.Data.ClassCount);
+        Assert.Equal(10, wide.ClassNames.Count);
+        Assert.Contains("line 5, column 1 ('label'): label '7' is outside 0..2, the 3 declared classes", e.Message);
+    }
+
+    [Fact]
+    public void A_declared_class_count_smaller_than_the_distinct_text_labels_is_refused()
+    {
+        using var dir = new TempDirectory();
+        string path = WriteCsv(dir, "cat,1\ndog,2\nemu,3\n", "animals.csv");
+
+        var e = Assert.Throws<InvalidDataException>(() => CsvReader.Read(path, new CsvReadOptions { ClassCount = 2 }));
+
+        Assert.Contains("3 distinct labels ('cat', 'dog', 'emu') but 2 classes are declared", e.Message);
+    }
+
+    [Fact]
+    public void A_folder_given_as_the_file_is_reported_as_a_folder()
+    {
+        using var dir = new TempDirectory();
+
+        var e = Assert.Throws<FileNotFoundException>(() => CsvReader.Read(dir.Path));
+
+        Assert.Contains("is a folder, not a file", e.Message);
+    }
 }

@@ -102,6 +102,19 @@ public sealed class DataSourceTests
         Assert.Throws<DirectoryNotFoundException>(() => DataSource.Load($"cifar10:{dir.File("none")}"));
     }
 
+    [Fact]
+    public void A_declared_class_count_reaches_the_readers_and_must_match_a_fixed_source()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("d.csv"), "0,1\n1,2\n0,3\n1,4\n0,5\n1,6\n0,7\n1,8\n0,9\n1,10\n");
+
+        var csv = DataSource.Load($"csv:{dir.File("d.csv")}", new DataLoadOptions { ClassCount = 4 });
+        var e = Assert.Throws<InvalidDataException>(() => DataSource.Load("synthetic-digits", new DataLoadOptions { ClassCount = 3, SyntheticDigitsCount = 100 }));
+
+        Assert.Equal(4, csv.Train.ClassCount);
+        Assert.Contains("has 10 classes, not the 3 declared", e.Message);
+    }
+
     [MnistFact]
     public void Shared_mnist_10k_loads_through_data_specs()
     {

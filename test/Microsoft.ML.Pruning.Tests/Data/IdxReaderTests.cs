@@ -41,7 +41,7 @@ public sealed class IdxReaderTests
     }
 
     [Fact]
-    public void Class_count_is_at_least_ten_and_grows_with_larger_labels()
+    public void Class_count_is_ten_unless_declared()
     {
         using var dir = new TempDirectory();
         TestDataFiles.Write(dir.File("i"), TestDataFiles.IdxImages(3, 2, 2));
@@ -49,7 +49,23 @@ public sealed class IdxReaderTests
         TestDataFiles.Write(dir.File("large"), TestDataFiles.IdxLabels(new byte[] { 0, 25, 2 }));
 
         Assert.Equal(10, IdxReader.Read(dir.File("i"), dir.File("small")).ClassCount);
-        Assert.Equal(26, IdxReader.Read(dir.File("i"), dir.File("large")).ClassCount);
+        Assert.Equal(26, IdxReader.Read(dir.File("i"), dir.File("large"), classCount: 26).ClassCount);
+        Assert.Equal(3, IdxReader.Read(dir.File("i"), dir.File("small"), classCount: 3).ClassCount);
+    }
+
+    [Fact]
+    public void Labels_outside_the_class_count_are_refused_naming_the_first_and_the_count()
+    {
+        using var dir = new TempDirectory();
+        TestDataFiles.Write(dir.File("i"), TestDataFiles.IdxImages(4, 2, 2));
+        TestDataFiles.Write(dir.File("l"), TestDataFiles.IdxLabels(new byte[] { 0, 12, 2, 11 }));
+
+        var undeclared = Assert.Throws<InvalidDataException>(() => IdxReader.Read(dir.File("i"), dir.File("l")));
+        var declared = Assert.Throws<InvalidDataException>(() => IdxReader.Read(dir.File("i"), dir.File("l"), classCount: 12));
+
+        Assert.Contains("label 12 of item 1 is outside 0..9 (2 labels in all, up to 12)", undeclared.Message);
+        Assert.Contains("--classes", undeclared.Message);
+        Assert.Contains("label 12 of item 1 is outside 0..11; the declared class count is 12", declared.Message);
     }
 
     [Fact]

@@ -99,4 +99,15 @@ public sealed class MnistDirectoryTests
         Assert.Equal(data.Labels[7000], split.Validation.Labels[0]);
         Assert.Equal(data.Labels[8000], split.Test.Labels[0]);
     }
+
+    [Fact]
+    public void A_file_given_as_the_folder_is_reported_as_a_file()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("not-a-folder"), "x");
+
+        var e = Assert.Throws<DirectoryNotFoundException>(() => MnistDirectory.Load(dir.File("not-a-folder")));
+
+        Assert.Contains("is a file, not a folder", e.Message);
+    }
 }

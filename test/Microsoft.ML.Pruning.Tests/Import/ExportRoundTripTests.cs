@@ -43,6 +43,25 @@ public sealed class ExportRoundTripTests
         Assert.Contains(after.MetadataProps, p => p.Key == "method" && p.Value == "dense");
     }
 
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void Pruned_EveryStorageMode_IsSpecValid_AndScoresAsTheNetwork(string file)
+    {
+        var source = OnnxModelSource.FromBytes(ImportTestSupport.ModelBytes(file), file);
+        using var network = source.Build(seed: 0);
+        OnnxTestSupport.Prune(network, 0.8);
+        var rows = ImportTestSupport.Rows(9, source.InputFeatures);
+        var expected = ImportTestSupport.ImportedOutputs(network, rows, 9);
+        foreach (var storage in new[] { OnnxStorage.Dense, OnnxStorage.Sparse, OnnxStorage.Auto })
+        {
+            var exported = OnnxExporter.Export(network, new OnnxExportOptions { Storage = storage });
+            OnnxSpecValidator.AssertValid(ModelProto.Parser.ParseFrom(exported), $"{file} {storage}");
+            var (actual, _) = ImportTestSupport.RunOnnx(exported, source.InputName, rows, ImportTestSupport.InputShape(source, 9));
+            Assert.True(ImportTestSupport.MaxRelativeDifference(expected, actual) < 1e-5f, $"{file} {storage}");
+            Assert.InRange(OnnxModelInfo.FromBytes(exported).Sparsity, 0.79, 0.81);
+        }
+    }
+
     [Fact]
     public void PrunedWeights_AreWrittenInTheGraphsLayout_DenseOrSparse()
     {

@@ -27,7 +27,7 @@ public sealed class ImportedPruningTests
         using var result = new IterativePruner(options).Run(Mlp.Value, Digits);
         Assert.Equal(0, result.Report.Dense!.Epochs);
         Assert.Equal(2, result.Report.Rounds.Count);
-        Assert.All(result.Report.Rounds, r => Assert.InRange(r.Epochs, 1, 1));
+        Assert.All(result.Report.Rounds, r => Assert.InRange(r.Epochs, 0.25, 1)); // adaptive methods decide every quarter epoch
         Assert.True(result.Masks.Sparsity > 0.05, $"{method}: sparsity {result.Masks.Sparsity}");
         if (!method.EndsWith("sap", StringComparison.Ordinal))
         {

@@ -66,7 +66,7 @@ public sealed class OnnxParityTests
         float sparseError = CheckParity(network.Source.Name, expected, fromSparse);
         foreach (int batch in Batches)
         {
-            // Same weights once ONNX Runtime has made the sparse initializers dense: bit-identical outputs.
+            // Same weights once ONNX Runtime has made the sparse constants dense: bit-identical outputs.
             Assert.Equal(fromDense[batch].Scores, fromSparse[batch].Scores);
             Assert.Equal(fromDense[batch].Labels, fromSparse[batch].Labels);
         }

@@ -1,5 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.Pruning.Networks;
+using Microsoft.ML.Pruning.Onnx.Proto;
 using Microsoft.ML.Pruning.Pruning;
 using Microsoft.ML.Pruning.Tests.Networks;
 using TorchSharp;
@@ -72,6 +73,18 @@ internal static class OnnxTestSupport
     {
         using var input = NetworkTestCases.Input(batch, features, seed);
         return input.data<float>().ToArray();
+    }
+
+    /// <summary>The sparse weights of a graph (Constant nodes with a sparse_value) by output name, in node order.</summary>
+    public static IReadOnlyDictionary<string, SparseTensorProto> SparseWeights(GraphProto graph)
+    {
+        var weights = new Dictionary<string, SparseTensorProto>(StringComparer.Ordinal);
+        foreach (var node in graph.Node.Where(n => n.OpType == "Constant" && n.Attribute.Count == 1 && n.Attribute[0].Name == "sparse_value"))
+        {
+            weights.Add(node.Output.Single(), node.Attribute[0].SparseTensor);
+        }
+
+        return weights;
     }
 
     /// <summary>A single-threaded session (deterministic, and fair to other work on a small machine).</summary>

@@ -91,9 +91,19 @@ public sealed class ReportChartsTests
 
         ReportWriter.Save(comparison, dir.Path);
 
-        PngFile.AssertValid(dir.File(ReportWriter.AccuracyVsEpochsFile), 800, 500);
-        AssertLinksResolve(dir, "bench.md", 1);
+        foreach (var chart in ComparisonCharts)
+        {
+            PngFile.AssertValid(dir.File(chart), 800, 500);
+        }
+
+        AssertLinksResolve(dir, "bench.md", 4);
     }
+
+    /// <summary>The charts a comparison writes: accuracy against cost, and the three per-round panels of the ICP paper.</summary>
+    internal static string[] ComparisonCharts { get; } =
+    {
+        ReportWriter.AccuracyVsEpochsFile, ReportWriter.MetricPerRoundFile, ReportWriter.RetrainingPerRoundFile, ReportWriter.RemainingWeightsPerRoundFile,
+    };
 
     internal static void AssertLinksResolve(TempDirectory dir, string markdown, int expected)
     {

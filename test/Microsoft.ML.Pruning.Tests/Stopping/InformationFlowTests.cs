@@ -10,8 +10,8 @@ public sealed class InformationFlowTests
 {
     public InformationFlowTests() => TorchSharpNativeLoader.EnsureLoaded();
 
-    /// <summary>The definition, computed directly in double precision: standardise, C = Za^T Zb / N, mean.</summary>
-    private static double NaiveFlow(double[,] a, double[,] b)
+    /// <summary>The definition, computed directly in double precision: standardise, C = Za^T Zb / N, mean (of |C| when asked).</summary>
+    private static double NaiveFlow(double[,] a, double[,] b, bool absolute = false)
     {
         int n = a.GetLength(0), ua = a.GetLength(1), ub = b.GetLength(1);
         double[,] Standardise(double[,] x, int units)
@@ -55,7 +55,7 @@ public sealed class InformationFlowTests
                     c += za[i, p] * zb[i, q];
                 }
 
-                total += c / n;
+                total += absolute ? Math.Abs(c / n) : c / n;
             }
         }
 
@@ -109,6 +109,7 @@ public sealed class InformationFlowTests
         double expected = NaiveFlow(a, bValues);
         Assert.Equal(expected, accumulator.Flows()[0], 5);
         Assert.True(Math.Abs(expected) > 0.05, $"test data should correlate (flow {expected})");
+        Assert.Equal(NaiveFlow(a, bValues, absolute: true), accumulator.Flows(InformationFlowStatistic.MeanAbsolute)[0], 5);
         ta.Dispose();
     }
 
@@ -156,5 +157,28 @@ public sealed class InformationFlowTests
         accumulator.Add(new[] { a, b });
 
         Assert.True(double.IsFinite(accumulator.Flows()[0]));
+    }
+
+    [Fact]
+    public void MeanAbsoluteCorrelationDoesNotCancelWhereTheMeanDoes()
+    {
+        // b's two units copy a's unit with opposite signs: correlations +1 and -1, mean 0, mean absolute 1.
+        var rng = new SeededRandom(3);
+        var a = new float[50];
+        var b = new float[100];
+        for (int i = 0; i < 50; i++)
+        {
+            a[i] = (float)rng.NextGaussian();
+            b[2 * i] = a[i];
+            b[(2 * i) + 1] = -a[i];
+        }
+
+        using var ta = torch.tensor(a, new long[] { 50, 1 });
+        using var tb = torch.tensor(b, new long[] { 50, 2 });
+        using var accumulator = new InformationFlowAccumulator(2);
+        accumulator.Add(new[] { ta, tb });
+
+        Assert.Equal(0.0, accumulator.Flows(InformationFlowStatistic.Mean)[0], 5);
+        Assert.Equal(1.0, accumulator.Flows(InformationFlowStatistic.MeanAbsolute)[0], 5);
     }
 }
