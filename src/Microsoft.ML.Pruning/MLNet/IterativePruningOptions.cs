@@ -73,8 +73,8 @@ public sealed class IterativePruningOptions
     /// <summary>Retraining epochs per round: the schedule of fixed policies, the limit of adaptive ones. Default 10.</summary>
     public int EpochsPerRound { get; set; } = 10;
 
-    /// <summary>When a round's retraining stops; null for ICP on information flow with the reference epsilon, at most
-    /// <see cref="EpochsPerRound"/> epochs. A policy instance serves one <c>Fit</c>.</summary>
+    /// <summary>When a round's retraining stops; null for ICP on information flow with its default epsilon, deciding every
+    /// quarter epoch, at most <see cref="EpochsPerRound"/> epochs. A policy instance serves one <c>Fit</c>.</summary>
     public IStoppingPolicy? Stopping { get; set; }
 
     /// <summary>Rows for validation (stopping decisions); null to hold out <see cref="ValidationFraction"/> of the training rows.</summary>
@@ -169,7 +169,7 @@ public sealed class IterativePruningOptions
         Rewind = Rewind,
         PretrainEpochs = EffectivePretrainEpochs,
         Training = new TrainingOptions { Optimizer = Optimizer, BatchSize = BatchSize },
-        Stopping = Stopping ?? new IcpStoppingPolicy(FlowKind.Information, null, 1, EpochsPerRound),
+        Stopping = Stopping ?? new MethodSettings { EpochsPerRound = EpochsPerRound }.Icp(FlowKind.Information),
         Seed = Seed,
         CheckpointDirectory = CheckpointDirectory,
         Resume = Resume,

@@ -21,7 +21,7 @@ public static class PruningCatalog
     ///     {
     ///         Architecture = NetworkArchitecture.LeNet300(),
     ///         Rounds = 10,
-    ///         Stopping = new IcpStoppingPolicy(FlowKind.Information, epsilon: 0.11, minEpochs: 1, maxEpochs: 10),
+    ///         Stopping = new IcpStoppingPolicy(FlowKind.Information, epsilon: 0.11, maxEpochs: 10) { CheckEvery = 0.25 },
     ///     }));
     /// var model = pipeline.Fit(train);
     /// var metrics = mlContext.MulticlassClassification.Evaluate(model.Transform(test));
