@@ -3,8 +3,8 @@ namespace Microsoft.ML.Pruning.Benchmarks;
 /// <summary>Finds the shared MNIST-10k sample beside the repository (benchmarks only; the product never needs it).</summary>
 internal static class BenchmarkData
 {
-    /// <summary>The absolute path of <c>../shared</c> beside the repository root, or null.</summary>
-    public static string? SharedRoot()
+    /// <summary>The repository root (the folder of Microsoft.ML.Pruning.sln above the binaries), or null.</summary>
+    public static string? RepositoryRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Microsoft.ML.Pruning.sln")))
@@ -12,8 +12,12 @@ internal static class BenchmarkData
             dir = dir.Parent;
         }
 
-        return dir?.Parent is null ? null : Path.Combine(dir.Parent.FullName, "shared");
+        return dir?.FullName;
     }
+
+    /// <summary>The absolute path of <c>../shared</c> beside the repository root, or null.</summary>
+    public static string? SharedRoot() =>
+        RepositoryRoot() is { } root && Directory.GetParent(root) is { } parent ? Path.Combine(parent.FullName, "shared") : null;
 
     public static string? Mnist10kSpec()
     {

@@ -120,6 +120,20 @@ switch (command)
         break;
     }
 
+    case "import":
+    {
+        string spec = Arg("data", BenchmarkData.DefaultSpec());
+        string models = Arg("models", Path.Combine(BenchmarkData.RepositoryRoot() ?? ".", "test", "Microsoft.ML.Pruning.Tests", "TestModels"));
+        string md = ImportBenchmark.Run(spec, models, Arg("python", "python3"), Arg("out", Path.Combine(Path.GetTempPath(), "mlnet-prune-import-benchmark")));
+        Console.WriteLine(md);
+        if (Arg("write", "") is { Length: > 0 } target)
+        {
+            MarkdownSection.Write(target, "Pruning imported PyTorch models", md, "dotnet run -c Release --project test/Microsoft.ML.Pruning.Benchmarks -- import --python python3 --write docs/benchmarks.md");
+        }
+
+        break;
+    }
+
     case "onnx-models":
         // Writes every built-in × storage mode for OnnxChecker/check_onnx.py; prints the file-size table.
         Console.WriteLine(OnnxStorageModels.Write(Arg("out", "onnx-models")));
@@ -159,6 +173,6 @@ switch (command)
     }
 
     default:
-        Console.WriteLine("usage: Microsoft.ML.Pruning.Benchmarks <foundation|lth|icp|flow-trace|scoring|trainer-overhead|deployment|onnx-models> [--data SPEC] [--arch NAME] [--epochs N] [--out DIR]");
+        Console.WriteLine("usage: Microsoft.ML.Pruning.Benchmarks <foundation|lth|icp|icp-study|flow-trace|scoring|trainer-overhead|deployment|onnx-models|import> [--data SPEC] [--arch NAME] [--epochs N] [--out DIR]");
         break;
 }

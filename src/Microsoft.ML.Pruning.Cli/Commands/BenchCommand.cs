@@ -46,11 +46,11 @@ internal static class BenchCommand
         var seeds = Enumerable.Range(0, seedCount).Select(i => settings.Seed + i).ToList();
         using var folder = OutputFolder.Open(setup.OutputDirectory, "bench", error);
         var progress = settings.Json ? null : new MethodProgress(error);
-        var deployment = settings.Measurement is null ? null : new BenchDeployment(setup.Definition, settings, settings.Json ? null : error, cancellationToken);
+        var deployment = settings.Measurement is null ? null : new BenchDeployment(setup.Network, settings, settings.Json ? null : error, cancellationToken);
         MethodComparison comparison;
         try
         {
-            comparison = MethodComparison.Run(setup.Definition, setup.Split, methods, seeds,
+            comparison = MethodComparison.Run(setup.Network, setup.Split, methods, seeds,
                 (m, s) => RunSetup.Options(settings, m, s, null), progress, cancellationToken, deployment is null ? null : deployment.Complete);
         }
         catch (OperationCanceledException)
@@ -63,7 +63,7 @@ internal static class BenchCommand
             throw new CliFailureException(e.Message + " Nothing was written.", e);
         }
 
-        comparison = comparison with { Data = settings.Data, Architecture = setup.Architecture.ToString() };
+        comparison = comparison with { Data = settings.Data, Architecture = setup.NetworkName };
         var set = OutputSet.Begin(folder, OutputSetKind.Bench, outputStep, cancellationToken);
         try
         {

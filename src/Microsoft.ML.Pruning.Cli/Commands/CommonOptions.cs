@@ -8,10 +8,11 @@ internal sealed class CommonOptions
 {
     public Option<string> Data { get; } = new("--data") { Description = "Data spec: synthetic-digits, synthetic-shapes, idx:<images>,<labels>, mnist:<dir>, cifar10:<dir>, csv:<file>.", DefaultValueFactory = _ => "synthetic-digits" };
     public Option<string> Arch { get; } = new("--arch") { Description = "Architecture: lenet300, mlp:<h1>,<h2>,.., lenet5, conv2, conv4, conv6, vgg11, vgg16, resnet20.", DefaultValueFactory = _ => "lenet300" };
+    public Option<string?> Model { get; } = new("--model") { Description = "An ONNX classifier to prune instead of --arch (e.g. exported by torch.onnx.export): pruning starts from its weights, and model.onnx is the same graph with the pruned weights. The data's features must match its input size." };
     public Option<int> Rounds { get; } = new("--rounds") { Description = "Pruning rounds; 0 trains the dense network only.", DefaultValueFactory = _ => 10 };
     public Option<double> Rate { get; } = new("--rate") { Description = "Fraction of the surviving weights removed per round (fixed-rate methods).", DefaultValueFactory = _ => 0.2 };
     public Option<int> Epochs { get; } = new("--epochs") { Description = "Retraining epochs per round (the limit for adaptive stopping: imp-ar, icp-*).", DefaultValueFactory = _ => 5 };
-    public Option<int> PretrainEpochs { get; } = new("--pretrain-epochs") { Description = "Epochs of dense training before the first round.", DefaultValueFactory = _ => 10 };
+    public Option<int?> PretrainEpochs { get; } = new("--pretrain-epochs") { Description = "Epochs of dense training before the first round (default: 10 with --arch; 0 with --model, whose imported weights are the dense reference)." };
     public Option<string> Scope { get; } = new("--scope") { Description = "Magnitude threshold per layer or over all layers: layerwise or global.", DefaultValueFactory = _ => "layerwise" };
     public Option<double?> Epsilon { get; } = new("--epsilon") { Description = "ICP threshold of the flow distance (default 0.11 information flow, 0.5 gradient flow)." };
     public Option<string> Pq { get; } = new("--pq") { Description = "Norm orders p,q of the PQ-index rate (sap, icp-if-sap, icp-gf-sap); the paper uses 1,2 and 0.5,1.", DefaultValueFactory = _ => "1,2" };
@@ -40,7 +41,7 @@ internal sealed class CommonOptions
 
     public void AddTo(System.CommandLine.Command command)
     {
-        foreach (Option option in new Option[] { Data, Arch, Rounds, Rate, Epochs, PretrainEpochs, Scope, Epsilon, Pq, CheckEvery, Protocol, Seed, Out, Format, Split, Optimizer, LearningRate, BatchSize, Classes, InputShape })
+        foreach (Option option in new Option[] { Data, Arch, Model, Rounds, Rate, Epochs, PretrainEpochs, Scope, Epsilon, Pq, CheckEvery, Protocol, Seed, Out, Format, Split, Optimizer, LearningRate, BatchSize, Classes, InputShape })
         {
             command.Options.Add(option);
         }
@@ -52,6 +53,8 @@ internal sealed class CommonOptions
     {
         Data = parse.GetValue(Data)!,
         Architecture = parse.GetValue(Arch)!,
+        ArchitectureGiven = parse.GetResult(Arch) is { Implicit: false },
+        Model = parse.GetValue(Model),
         Rounds = parse.GetValue(Rounds),
         Rate = parse.GetValue(Rate),
         Epochs = parse.GetValue(Epochs),

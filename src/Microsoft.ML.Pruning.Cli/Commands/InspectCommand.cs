@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.ML.Pruning.Cli.Output;
+using Microsoft.ML.Pruning.Import;
 using Microsoft.ML.Pruning.Onnx;
 using Microsoft.ML.Pruning.Pruning;
 
@@ -30,7 +31,8 @@ internal static class InspectCommand
         var measureOptions = new MeasureOptions(zeroRunsSkips: false);
         var command = new System.CommandLine.Command("inspect",
             "Show what an ONNX model holds: every stored tensor (shape, elements, dense or sparse storage, non-zeros, sparsity, bytes), "
-            + "the sparsity of the Linear/Conv weights, graph inputs and outputs, opset and IR versions, and the metadata. "
+            + "the sparsity of the Linear/Conv weights, graph inputs and outputs, operators, opset and IR versions, and the metadata; "
+            + "in text form also whether prune --model can take it, with its nodes, output shapes and prunable layers. "
             + "With --measure, also what it costs in ONNX Runtime (latency, memory, MACs), against --baseline when given.\n\n"
             + "Examples:\n  mlnet-prune inspect mlnet-prune-out/model.onnx\n  mlnet-prune inspect model.onnx --format json\n"
             + "  mlnet-prune inspect pruned.onnx --measure --baseline dense.onnx\n  mlnet-prune inspect model.onnx --measure --measure-runs 50 --measure-seconds 2");
@@ -71,6 +73,7 @@ internal static class InspectCommand
             else
             {
                 WriteText(output, path, info);
+                WriteImport(output, path);
                 if (marker is not null)
                 {
                     output.WriteLine();
@@ -175,6 +178,22 @@ internal static class InspectCommand
         _ => "dense",
     };
 
+    /// <summary>What <c>prune --model</c> makes of the model: its nodes and prunable layers, or why it cannot take it.</summary>
+    private static void WriteImport(TextWriter output, string path)
+    {
+        output.WriteLine();
+        try
+        {
+            var model = OnnxModelSource.Load(path);
+            output.WriteLine($"as a model to prune (--model): {model.PrunableLayers.Count} prunable layers, {model.OutputWidth} classes");
+            output.Write(model.Describe());
+        }
+        catch (ArgumentException e)
+        {
+            output.WriteLine($"as a model to prune (--model): not supported: {e.Message}");
+        }
+    }
+
     private static void WriteText(TextWriter output, string path, OnnxModelInfo info)
     {
         var c = CultureInfo.InvariantCulture;
@@ -194,6 +213,7 @@ internal static class InspectCommand
             output.WriteLine($"  {v.Name}: {v.ElementType} [{string.Join(", ", v.Shape)}]");
         }
 
+        output.WriteLine("operators: " + string.Join(", ", info.Operators.Select(o => string.Create(c, $"{o.Key} {o.Value}"))));
         output.WriteLine();
         var header = new[] { "tensor", "shape", "elements", "storage", "non-zeros", "sparsity", "bytes" };
         var rows = info.Initializers.Select(i => new[]

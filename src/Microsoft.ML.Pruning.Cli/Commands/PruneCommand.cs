@@ -14,11 +14,12 @@ internal static class PruneCommand
         var storage = new Option<string>("--storage") { Description = "How model.onnx stores pruned weights: dense, sparse, or auto (sparse where smaller).", DefaultValueFactory = _ => "auto" };
         storage.AcceptOnlyFromAmong("dense", "sparse", "auto");
         var command = new System.CommandLine.Command("prune",
-            "Train and iteratively prune a network, writing model.onnx, report.json, report.md with its charts (PNG) and a checkpoint to --out; prune.complete.json lists the final files once they are all in place. The report gives model.onnx's ONNX Runtime latency, memory and MACs against its dense counterpart (--measure-runs 0 skips that). With no options: lottery-ticket pruning of LeNet-300-100 on the built-in synthetic digits.\n\n"
+            "Train and iteratively prune a network, writing model.onnx, report.json, report.md with its charts (PNG) and a checkpoint to --out; prune.complete.json lists the final files once they are all in place. The report gives model.onnx's ONNX Runtime latency, memory and MACs against its dense counterpart (--measure-runs 0 skips that). With no options: lottery-ticket pruning of LeNet-300-100 on the built-in synthetic digits. With --model: prune your own ONNX classifier, starting from its weights; model.onnx is your graph with the pruned weights.\n\n"
             + "Examples:\n"
             + "  mlnet-prune prune\n"
             + "  mlnet-prune prune --method icp-if --rounds 10 --epochs 5 --out runs/icp\n"
             + "  mlnet-prune prune --data mnist:data/mnist --arch lenet5 --method lth --storage sparse\n"
+            + "  mlnet-prune prune --model my-classifier.onnx --data mnist:data/mnist --method icp-if --rounds 3 --rate 0.3\n"
             + "  mlnet-prune prune --out runs/icp --resume\n"
             + "  mlnet-prune prune --data csv:digits.csv --input-shape 1,28,28 --classes 10 --arch lenet5\n"
             + "  mlnet-prune prune --rounds 3 --format json > report.json\n"

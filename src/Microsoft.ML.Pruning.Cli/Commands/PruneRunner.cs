@@ -17,13 +17,14 @@ internal static class PruneRunner
         // Method and numbers are checked before the data is loaded; --out is only checked, created when training starts.
         var pruner = new IterativePruner(RunSetup.Options(settings, settings.Method, settings.Seed, OutputFolder.Check(settings.OutputDirectory)));
         var setup = RunSetup.Prepare(settings);
-        var (split, architecture, definition, outDir) = (setup.Split, setup.Architecture, setup.Definition, setup.OutputDirectory);
+        var (split, definition, networkName, outDir) = (setup.Split, setup.Network, setup.NetworkName, setup.OutputDirectory);
 
         var options = pruner.Options;
         if (!settings.Json)
         {
             error.WriteLine(string.Create(C, $"data {settings.Data}: {split.Train.Count} train, {split.Validation.Count} validation, {split.Test.Count} test rows, {split.Train.FeatureCount} features, {split.Train.ClassCount} classes"));
-            error.WriteLine(string.Create(C, $"network {architecture}: {definition.ParameterCount:N0} parameters, {definition.PrunableWeightCount:N0} prunable weights in {definition.PrunableLayers.Count} layers"));
+            long prunable = definition.PrunableLayers.Sum(l => l.WeightCount);
+            error.WriteLine(string.Create(C, $"network {networkName}: {setup.ParameterCount:N0} parameters, {prunable:N0} prunable weights in {definition.PrunableLayers.Count} layers{(definition.HasTrainedWeights ? " (imported weights)" : "")}"));
             error.WriteLine(string.Create(C, $"method {options.Method}: {options.Rounds} rounds, rate {options.Rate}, rewind {options.Rewind}, {options.Stopping.Name}; {options.PretrainEpochs} dense epochs; {options.Training.Optimizer}, batch {options.Training.BatchSize}"));
         }
 
@@ -54,7 +55,7 @@ internal static class PruneRunner
 
         using (result)
         {
-            var report = result.Report with { Data = settings.Data, Architecture = architecture.ToString() };
+            var report = result.Report with { Data = settings.Data, Architecture = networkName };
             var set = OutputSet.Begin(folder, OutputSetKind.Prune, outputStep, cancellationToken);
             bool measuringCancelled;
             try
@@ -87,7 +88,7 @@ internal static class PruneRunner
                 return ExitCodes.Cancelled;
             }
 
-            PrintResult(output, error, settings, live, report, architecture, outDir);
+            PrintResult(output, error, settings, live, report, networkName, outDir);
             if (measuringCancelled)
             {
                 error.WriteLine("mlnet-prune: cancelled while measuring the model; model.onnx and the report are written, without deployment figures.");
@@ -135,7 +136,7 @@ internal static class PruneRunner
         return (report, cancelled);
     }
 
-    private static void PrintResult(TextWriter output, TextWriter error, PruneSettings settings, bool live, PruningReport report, NetworkArchitecture architecture, string outDir)
+    private static void PrintResult(TextWriter output, TextWriter error, PruneSettings settings, bool live, PruningReport report, string networkName, string outDir)
     {
         if (settings.Json)
         {
@@ -151,7 +152,7 @@ internal static class PruneRunner
         var d = report.Dense!;
         var f = report.Final!;
         string metric = report.Metric;
-        output.WriteLine(string.Create(C, $"dense {architecture}: validation {metric} {report.FormatMetric(d.ValMetric)}, test {report.FormatMetric(d.TestMetric)}"));
+        output.WriteLine(string.Create(C, $"dense {networkName}: validation {metric} {report.FormatMetric(d.ValMetric)}, test {report.FormatMetric(d.TestMetric)}"));
         output.WriteLine(string.Create(C, $"{report.Method} after {report.Rounds.Count} rounds: sparsity {f.Sparsity:P1}, validation {metric} {report.FormatMetric(f.ValMetric)}, test {report.FormatMetric(f.TestMetric)}; {report.TotalEpochs:0.##} epochs ({report.TotalSamples:N0} rows) in {report.TotalWallSeconds:F1} s"));
         foreach (string warning in report.Warnings)
         {

@@ -5,11 +5,14 @@ internal sealed record PruneSettings
 {
     public string Data { get; init; } = "synthetic-digits";
     public string Architecture { get; init; } = "lenet300";
+    public bool ArchitectureGiven { get; init; }
+    public string? Model { get; init; }
     public string Method { get; init; } = "lth";
     public int Rounds { get; init; } = 10;
     public double Rate { get; init; } = 0.2;
     public int Epochs { get; init; } = 5;
-    public int PretrainEpochs { get; init; } = 10;
+    /// <summary>Null: the default for the network's origin (10 for a built-in architecture, 0 for an imported model).</summary>
+    public int? PretrainEpochs { get; init; }
     public string Scope { get; init; } = "layerwise";
     public bool Resume { get; init; }
     public double? Epsilon { get; init; }

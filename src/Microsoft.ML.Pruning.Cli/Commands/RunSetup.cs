@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.ML.Pruning.Cli.Output;
 using Microsoft.ML.Pruning.Data;
+using Microsoft.ML.Pruning.Import;
 using Microsoft.ML.Pruning.Networks;
 using Microsoft.ML.Pruning.Pruning;
 using Microsoft.ML.Pruning.Training;
@@ -13,21 +14,56 @@ internal static partial class RunSetup
 {
     private static readonly CultureInfo C = CultureInfo.InvariantCulture;
 
-    public sealed record Prepared(DataSplit Split, NetworkArchitecture Architecture, NetworkDefinition Definition, string OutputDirectory);
+    /// <summary>Dense epochs before the first round when --pretrain-epochs is not given, for a built-in architecture.</summary>
+    public const int DefaultPretrainEpochs = 10;
+
+    /// <param name="Split">The data.</param>
+    /// <param name="Network">The network to prune: a built-in definition or an imported model.</param>
+    /// <param name="NetworkName">How reports name it: the architecture (as --arch takes it) or the model's file name.</param>
+    /// <param name="ParameterCount">Its trained parameters.</param>
+    /// <param name="OutputDirectory">The output folder (checked, not created).</param>
+    public sealed record Prepared(DataSplit Split, INetworkSource Network, string NetworkName, long ParameterCount, string OutputDirectory);
 
     public static Prepared Prepare(PruneSettings settings)
     {
+        if (settings.Model is not null && settings.ArchitectureGiven)
+        {
+            throw new CliUsageException("--model and --arch both name the network to prune; give one of them.");
+        }
+
         CheckNumbers(settings);
         var fractions = Usage(() => SplitFractions.Parse(settings.Split));
         CheckSplitParts(settings.Split, fractions);
+        // A model is read (and checked) before the data: a model the importer cannot take fails fast.
+        var model = settings.Model is { } path ? Usage(() => OnnxModelSource.Load(path)) : null;
         var csv = new CsvReadOptions { Shape = InputShape(settings) };
         var split = Usage(() => DataSource.Load(settings.Data, new DataLoadOptions { Split = fractions, Seed = settings.Seed, ClassCount = settings.ClassCount, Csv = csv }));
         CheckData(settings, split);
+        var prepared = model is null ? BuiltIn(settings, split) : Imported(model, split);
+        string outDir = OutputFolder.Check(settings.OutputDirectory);
+        return prepared with { OutputDirectory = outDir };
+    }
+
+    /// <summary>--pretrain-epochs, or its default: none for an imported model (already trained), 10 for a built-in.</summary>
+    public static int PretrainEpochs(PruneSettings settings) => settings.PretrainEpochs ?? (settings.Model is null ? DefaultPretrainEpochs : 0);
+
+    private static Prepared BuiltIn(PruneSettings settings, DataSplit split)
+    {
         var architecture = Usage(() => NetworkArchitecture.Parse(settings.Architecture));
         CheckImageShape(settings, architecture, split.Train);
         var definition = Usage(() => architecture.Define(split.Train));
-        string outDir = OutputFolder.Check(settings.OutputDirectory);
-        return new Prepared(split, architecture, definition, outDir);
+        return new Prepared(split, definition, architecture.ToString(), definition.ParameterCount, "");
+    }
+
+    /// <summary>The data must fit the model: one feature per input value, no more classes than it scores.</summary>
+    private static Prepared Imported(OnnxModelSource model, DataSplit split)
+    {
+        string input = string.Create(C, $"input '{model.InputName}' [N, {string.Join(", ", model.InputShape)}]");
+        Require(split.Train.FeatureCount == model.InputFeatures, string.Create(C,
+            $"--data rows have {split.Train.FeatureCount} features but --model '{model.Name}' takes {model.InputFeatures} ({input}); give data with one feature per input value."));
+        Require(split.Train.IsRegression || split.Train.ClassCount <= model.OutputWidth, string.Create(C,
+            $"--data has {split.Train.ClassCount} classes but --model '{model.Name}' outputs {model.OutputWidth} class scores."));
+        return new Prepared(split, model, model.Name, model.ParameterCount, "");
     }
 
     /// <summary>The engine options of one run of <paramref name="method"/> with <paramref name="seed"/>.</summary>
@@ -44,7 +80,7 @@ internal static partial class RunSetup
             var baseOptions = new IterativePrunerOptions
             {
                 Rounds = settings.Rounds,
-                PretrainEpochs = settings.PretrainEpochs,
+                PretrainEpochs = PretrainEpochs(settings),
                 Scope = settings.Scope == "global" ? PruningScope.Global : PruningScope.Layerwise,
                 Training = new TrainingOptions { Optimizer = optimizer, BatchSize = reference ? 64 : settings.BatchSize },
                 Seed = seed,
@@ -94,7 +130,7 @@ internal static partial class RunSetup
     private static void CheckNumbers(PruneSettings s)
     {
         Require(s.Rounds >= 0, $"--rounds must be 0 or more (got {s.Rounds}).");
-        Require(s.PretrainEpochs >= 0, $"--pretrain-epochs must be 0 or more (got {s.PretrainEpochs}).");
+        Require(s.PretrainEpochs is null or >= 0, $"--pretrain-epochs must be 0 or more (got {s.PretrainEpochs}).");
         Require(s.Epochs > 0, $"--epochs must be positive (got {s.Epochs}).");
         Require(s.Rate > 0 && s.Rate < 1, string.Create(C, $"--rate must be in (0, 1), the fraction of surviving weights removed per round (got {s.Rate})."));
         Require(s.Epsilon is null || (s.Epsilon > 0 && double.IsFinite(s.Epsilon.Value)), string.Create(C, $"--epsilon must be a positive number (got {s.Epsilon})."));

@@ -1,4 +1,5 @@
 using Microsoft.ML.Pruning.Data;
+using Microsoft.ML.Pruning.Import;
 using Microsoft.ML.Pruning.Networks;
 using Microsoft.ML.Pruning.Onnx;
 using Microsoft.ML.Pruning.Pruning;
@@ -11,6 +12,7 @@ namespace Microsoft.ML.Pruning.MLNet;
 /// Options of <c>mlContext.Transforms.PruneIterative(...)</c>: which network to train and prune, how, on which
 /// columns, and where the results go. Defaults: LeNet-300-100, 10 rounds of 20%, rewinding to the dense weights,
 /// ICP on information flow (at most <see cref="EpochsPerRound"/> epochs a round), Adam 1.2e-3, batch 60.
+/// Set <see cref="Model"/> to prune your own trained ONNX classifier instead of a built-in architecture.
 /// </summary>
 public sealed class IterativePruningOptions
 {
@@ -20,11 +22,25 @@ public sealed class IterativePruningOptions
     /// <summary>The feature column: a known-size vector of <see cref="float"/>. Default "Features".</summary>
     public string FeatureColumnName { get; set; } = "Features";
 
-    /// <summary>The network. Default <see cref="NetworkArchitecture.LeNet300"/>.</summary>
+    /// <summary>The network, trained from scratch. Default <see cref="NetworkArchitecture.LeNet300"/>. Not used when
+    /// <see cref="Model"/> is set.</summary>
     public NetworkArchitecture Architecture { get; set; } = NetworkArchitecture.LeNet300();
 
-    /// <summary>How a feature vector unfolds into an image (C, H, W); required by convolutional architectures.</summary>
+    /// <summary>How a feature vector unfolds into an image (C, H, W); required by convolutional architectures. Not used
+    /// with <see cref="Model"/>, which unfolds rows to its own input shape.</summary>
     public ImageShape? InputShape { get; set; }
+
+    /// <summary>
+    /// A trained ONNX classifier to prune instead of <see cref="Architecture"/>: <c>OnnxModelSource.Load(path)</c> or
+    /// <c>OnnxModelSource.FromBytes(bytes, name)</c>. Null (the default) trains <see cref="Architecture"/>. Pruning starts
+    /// from the model's weights; the feature column must hold one value per model input value, and the model's output
+    /// <c>k</c> is the class whose label key is <c>k + 1</c> (map the labels in the order the model was trained with,
+    /// e.g. <c>MapValueToKey(keyOrdinality: ByValue)</c> for labels 0..9). The fitted transformer scores with the
+    /// pruned model through the standard <c>Score</c>/<c>PredictedLabel</c> columns, and
+    /// <see cref="MagnitudePruningTransformer.SaveOnnx"/> writes the model's own graph with the pruned weights.
+    /// See <c>docs/import.md</c>.
+    /// </summary>
+    public OnnxModelSource? Model { get; set; }
 
     /// <summary>Pruning rounds; 0 trains the dense network only. Default 10.</summary>
     public int Rounds { get; set; } = 10;
@@ -47,8 +63,12 @@ public sealed class IterativePruningOptions
     /// <summary>Training mini-batch size. Default 60.</summary>
     public int BatchSize { get; set; } = 60;
 
-    /// <summary>Dense training epochs before the first round. Default 10.</summary>
-    public int PretrainEpochs { get; set; } = 10;
+    /// <summary>Dense training epochs before the first round; null (the default) for 10 with <see cref="Architecture"/>
+    /// and 0 with <see cref="Model"/> (the imported weights are the dense reference).</summary>
+    public int? PretrainEpochs { get; set; }
+
+    /// <summary>The dense epochs in force: <see cref="PretrainEpochs"/> or its default for the network's origin.</summary>
+    internal int EffectivePretrainEpochs => PretrainEpochs ?? (Model is null ? 10 : 0);
 
     /// <summary>Retraining epochs per round: the schedule of fixed policies, the limit of adaptive ones. Default 10.</summary>
     public int EpochsPerRound { get; set; } = 10;
@@ -97,7 +117,10 @@ public sealed class IterativePruningOptions
             throw new ArgumentException("FeatureColumnName must name a column.", nameof(FeatureColumnName));
         }
 
-        ArgumentNullException.ThrowIfNull(Architecture, nameof(Architecture));
+        if (Model is null)
+        {
+            ArgumentNullException.ThrowIfNull(Architecture, nameof(Architecture));
+        }
         if (Rate is null && !(RatePerRound > 0 && RatePerRound < 1))
         {
             throw new ArgumentOutOfRangeException(nameof(RatePerRound), RatePerRound, "RatePerRound must be in (0, 1): the fraction of surviving weights removed per round.");
@@ -108,7 +131,7 @@ public sealed class IterativePruningOptions
             throw new ArgumentOutOfRangeException(nameof(Rounds), Rounds, "Rounds must be 0 or more.");
         }
 
-        if (PretrainEpochs < 0)
+        if (PretrainEpochs is < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(PretrainEpochs), PretrainEpochs, "PretrainEpochs must be 0 or more.");
         }
@@ -144,7 +167,7 @@ public sealed class IterativePruningOptions
         Rate = Rate ?? PruningRate.Fixed(RatePerRound),
         Scope = Scope,
         Rewind = Rewind,
-        PretrainEpochs = PretrainEpochs,
+        PretrainEpochs = EffectivePretrainEpochs,
         Training = new TrainingOptions { Optimizer = Optimizer, BatchSize = BatchSize },
         Stopping = Stopping ?? new MethodSettings { EpochsPerRound = EpochsPerRound }.Icp(FlowKind.Information),
         Seed = Seed,

@@ -1,5 +1,6 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.Pruning.Data;
+using Microsoft.ML.Pruning.Import;
 using Microsoft.ML.Pruning.Networks;
 using Microsoft.ML.Pruning.Onnx;
 using Microsoft.ML.Pruning.Pruning;
@@ -103,9 +104,9 @@ public sealed class MagnitudePruningEstimator : IEstimator<MagnitudePruningTrans
         }
 
         var (classCount, featureCount) = DataViewReader.CheckSchema(input.Schema, o.LabelColumnName, o.FeatureColumnName);
-        var definition = o.Architecture.Define(featureCount, o.InputShape, classCount);
-        OnnxExporter.EnsureExportable(definition);
-        var all = DataViewReader.Read(input, o.LabelColumnName, o.FeatureColumnName, o.InputShape, "training data");
+        var definition = Network(o, featureCount, classCount);
+        var shape = o.Model is null ? o.InputShape : null; // an imported model unfolds rows to its own input shape
+        var all = DataViewReader.Read(input, o.LabelColumnName, o.FeatureColumnName, shape, "training data");
         var histogram = all.ClassHistogram();
         if (histogram.Count(n => n > 0) < 2)
         {
@@ -119,7 +120,7 @@ public sealed class MagnitudePruningEstimator : IEstimator<MagnitudePruningTrans
         DataSplit split;
         if (o.ValidationData is { } validationView)
         {
-            var validation = DataViewReader.Read(validationView, o.LabelColumnName, o.FeatureColumnName, o.InputShape, "validation data");
+            var validation = DataViewReader.Read(validationView, o.LabelColumnName, o.FeatureColumnName, shape, "validation data");
             split = new DataSplit(all, validation, o.TestData is null ? validation : ReadTest());
         }
         else
@@ -136,21 +137,51 @@ public sealed class MagnitudePruningEstimator : IEstimator<MagnitudePruningTrans
             split = new DataSplit(train, validation, o.TestData is null ? validation : ReadTest());
         }
 
-        ch.Info(MessageSensitivity.None, $"PruneIterative: {split.Train.Count} training, {split.Validation.Count} validation rows, {featureCount} features, {classCount} classes; {definition.Name} with {definition.PrunableWeightCount:N0} prunable weights.");
+        ch.Info(MessageSensitivity.None, $"PruneIterative: {split.Train.Count} training, {split.Validation.Count} validation rows, {featureCount} features, {classCount} classes; {definition.Name} with {definition.PrunableLayers.Sum(l => l.WeightCount):N0} prunable weights.");
         var engineOptions = o.ToEngineOptions();
         var progress = new LoggingProgress(ch, o.Progress);
         using var result = new IterativePruner(engineOptions).Run(definition, split, progress, o.CancellationToken);
         var report = result.Report;
-        var onnx = OnnxExporter.Export(result.Network, new OnnxExportOptions
+        var exportOptions = new OnnxExportOptions
         {
             Storage = o.Storage,
             Metadata = OnnxExporter.MetadataFrom(report, result.Masks),
-        });
+        };
+        // An imported model keeps its own graph for SaveOnnx; ML.NET scores through the standard interface.
+        var onnx = OnnxExporter.Export(result.Network, exportOptions);
+        var scoring = o.Model is null ? onnx : OnnxExporter.ExportForScoring(result.Network, exportOptions);
         ch.Info(MessageSensitivity.None, $"PruneIterative done: sparsity {report.Final!.Sparsity:P1}, validation {report.Metric} {report.FormatMetric(report.Final.ValMetric)} (dense {report.FormatMetric(report.Dense!.ValMetric)}), {report.TotalEpochs:0.##} epochs.");
         ch.Dispose();
-        return MagnitudePruningTransformer.Create(input, o, report, onnx);
+        return MagnitudePruningTransformer.Create(input, o, report, onnx, scoring);
 
-        InMemoryDataset ReadTest() => DataViewReader.Read(o.TestData!, o.LabelColumnName, o.FeatureColumnName, o.InputShape, "test data");
+        InMemoryDataset ReadTest() => DataViewReader.Read(o.TestData!, o.LabelColumnName, o.FeatureColumnName, shape, "test data");
+    }
+
+    /// <summary>The network to prune: the imported model (checked against the columns) or the architecture's definition.</summary>
+    private static INetworkSource Network(IterativePruningOptions o, int featureCount, int classCount)
+    {
+        if (o.Model is not { } model)
+        {
+            var definition = o.Architecture.Define(featureCount, o.InputShape, classCount);
+            OnnxExporter.EnsureExportable(definition);
+            return definition;
+        }
+
+        if (featureCount != model.InputFeatures)
+        {
+            throw new ArgumentException(
+                $"The feature column '{o.FeatureColumnName}' holds {featureCount} values but the model '{model.Name}' takes {model.InputFeatures} "
+                + $"(input '{model.InputName}' [N, {string.Join(", ", model.InputShape)}]).", nameof(IterativePruningOptions.Model));
+        }
+
+        if (classCount > model.OutputWidth)
+        {
+            throw new ArgumentException(
+                $"The label column '{o.LabelColumnName}' has {classCount} classes (keys) but the model '{model.Name}' outputs {model.OutputWidth} class scores.",
+                nameof(IterativePruningOptions.Model));
+        }
+
+        return model;
     }
 
     /// <summary>Checks the columns of validation or test data, and that its label keys are the training data's.</summary>

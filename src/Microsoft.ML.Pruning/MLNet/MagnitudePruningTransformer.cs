@@ -33,7 +33,8 @@ public sealed class MagnitudePruningTransformer : ITransformer, IDisposable
     /// <summary>What the pruning run measured.</summary>
     public PruningReport Report { get; }
 
-    /// <summary>The exported ONNX model (a copy).</summary>
+    /// <summary>The exported ONNX model (a copy): for a built-in architecture the scoring graph (<c>Features</c> in,
+    /// <c>Score</c> and <c>PredictedLabel</c> out); for an imported model its own graph with the pruned weights.</summary>
     public byte[] OnnxModel => (byte[])_onnx.Clone();
 
     /// <summary>The ML.NET transformers that do the scoring (what <c>mlContext.Model.Load</c> returns).</summary>
@@ -69,7 +70,12 @@ public sealed class MagnitudePruningTransformer : ITransformer, IDisposable
         TryDelete(_modelFile);
     }
 
-    internal static MagnitudePruningTransformer Create(IDataView input, IterativePruningOptions options, PruningReport report, byte[] onnx)
+    /// <param name="input">The training data (its schema binds the scoring chain).</param>
+    /// <param name="options">The run's options.</param>
+    /// <param name="report">What the run measured.</param>
+    /// <param name="onnx">The model <see cref="SaveOnnx"/> writes.</param>
+    /// <param name="scoringModel">The model the chain scores with: input Features, outputs Score and PredictedLabel.</param>
+    internal static MagnitudePruningTransformer Create(IDataView input, IterativePruningOptions options, PruningReport report, byte[] onnx, byte[] scoringModel)
     {
         // The scoring chain is made of ML.NET's own transformers; a context of ours builds them (a catalog does not
         // expose the caller's MLContext).
@@ -78,7 +84,7 @@ public sealed class MagnitudePruningTransformer : ITransformer, IDisposable
         string folder = Path.Combine(Path.GetTempPath(), "microsoft.ml.pruning", "models");
         Directory.CreateDirectory(folder);
         string modelFile = Path.Combine(folder, $"{Guid.NewGuid():N}.onnx");
-        File.WriteAllBytes(modelFile, onnx);
+        File.WriteAllBytes(modelFile, scoringModel);
         try
         {
             IEstimator<ITransformer> scoring = new EstimatorChain<ITransformer>();

@@ -37,13 +37,14 @@ public sealed class PrunableLayer
     /// observer's first argument.</summary>
     public int Index { get; }
 
-    /// <summary>The module path (<see cref="PrunableLayerInfo.Name"/>); the weight's state key is <c>{Name}.weight</c>.</summary>
+    /// <summary>The layer's name (<see cref="PrunableLayerInfo.Name"/>): for a built-in network its module path, whose
+    /// weight's state key is <c>{Name}.weight</c>; for an imported graph a name taken from the graph.</summary>
     public string Name => Info.Name;
 
     /// <summary>The layer's description: kind, weight shape, main path or shortcut.</summary>
     public PrunableLayerInfo Info { get; }
 
-    /// <summary>The prunable weight, <c>[out, in]</c> or <c>[out, in, k, k]</c>: output units or channels on axis 0.</summary>
+    /// <summary>The prunable weight, <c>[out, in]</c> or <c>[out, in/groups, kh, kw]</c>: output units or channels on axis 0.</summary>
     public Parameter Weight => _weight();
 
     /// <summary>The bias (never pruned), or null when the layer has none.</summary>

@@ -7,8 +7,8 @@ namespace Microsoft.ML.Pruning.Networks;
 /// <summary>
 /// A TorchSharp network the pruning engine can prune: flat float input <c>[N, InputFeatures]</c> to raw outputs
 /// <c>[N, OutputWidth]</c>, with its prunable (Linear, Conv2d) layers listed in forward order. Made by
-/// <see cref="INetworkSource.Build"/>: <see cref="LayerNetwork"/> for built-in architectures, other kinds for
-/// networks read from files.
+/// <see cref="INetworkSource.Build"/>: <see cref="LayerNetwork"/> for built-in architectures,
+/// <see cref="Import.OnnxGraphNetwork"/> for ONNX models read from files.
 /// </summary>
 /// <remarks>
 /// Tensors made by <c>forward</c> belong to the caller: run it inside a dispose scope, as usual with TorchSharp.

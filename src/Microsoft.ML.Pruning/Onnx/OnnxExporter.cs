@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 using Google.Protobuf;
+using Microsoft.ML.Pruning.Import;
 using Microsoft.ML.Pruning.IO;
 using Microsoft.ML.Pruning.Networks;
 using Microsoft.ML.Pruning.Onnx.Proto;
@@ -11,9 +12,12 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Pruning.Onnx;
 
 /// <summary>
-/// Writes a <see cref="PrunableNetwork"/> as an ONNX model (TorchSharp has no ONNX export): input <c>Features</c>
-/// float <c>[N, F]</c>, outputs <c>Score</c> (softmax probabilities) float <c>[N, classes]</c> and
-/// <c>PredictedLabel</c> (the 0-based index of the highest score) int64 <c>[N]</c>. IR version 8, opset 17.
+/// Writes a <see cref="PrunableNetwork"/> as an ONNX model (TorchSharp has no ONNX export). A built-in network
+/// (<see cref="LayerNetwork"/>) becomes a graph with input <c>Features</c> float <c>[N, F]</c> and outputs <c>Score</c>
+/// (softmax probabilities) float <c>[N, classes]</c> and <c>PredictedLabel</c> (the 0-based index of the highest score)
+/// int64 <c>[N]</c>, IR version 8, opset 17. An imported network (<see cref="OnnxGraphNetwork"/>) is written back as the
+/// user's own graph with its current weights (<see cref="Export"/>), or with the standard interface above
+/// (<see cref="ExportForScoring"/>).
 /// </summary>
 /// <remarks>
 /// <para>Layers map to operators one to one: Linear → <c>Gemm</c> (transB = 1), Conv2d → <c>Conv</c>, BatchNorm →
@@ -50,6 +54,9 @@ public static class OnnxExporter
     public static string ProducerVersion { get; } = ReadVersion();
 
     /// <summary>Writes <paramref name="network"/> as an ONNX model and returns the file's bytes.</summary>
+    /// <remarks>For an imported network this is the user's own graph — node names, input and output names and shapes,
+    /// opset — with the network's current weights, biases and batch-norm statistics and this library's metadata, so code
+    /// that scored the original scores it unchanged (see <c>docs/import.md</c>).</remarks>
     /// <param name="network">The network; read, not changed (its training mode does not matter: the graph is the evaluation-mode network).</param>
     /// <param name="options">Storage and metadata; defaults when null.</param>
     /// <exception cref="NotSupportedException">The network holds a layer kind the writer cannot express (see <see cref="EnsureExportable"/>).</exception>
@@ -57,6 +64,24 @@ public static class OnnxExporter
     {
         ArgumentNullException.ThrowIfNull(network);
         return CreateModel(network, options ?? new OnnxExportOptions()).ToByteArray();
+    }
+
+    /// <summary>
+    /// Writes <paramref name="network"/> with the standard scoring interface ML.NET's scoring uses: input <c>Features</c>
+    /// float <c>[N, F]</c>, outputs <c>Score</c> and <c>PredictedLabel</c>. The same as <see cref="Export"/> for a built-in
+    /// network; for an imported one, the flat rows are reshaped to its input, its nodes run up to the logits (a final
+    /// Softmax/LogSoftmax is left out) and the standard head follows.
+    /// </summary>
+    /// <param name="network">The network; read, not changed.</param>
+    /// <param name="options">Storage and metadata; defaults when null.</param>
+    public static byte[] ExportForScoring(PrunableNetwork network, OnnxExportOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        options ??= new OnnxExportOptions();
+        CheckOptions(options);
+        return network is OnnxGraphNetwork imported
+            ? ScoringGraphWriter.CreateModel(imported, options).ToByteArray()
+            : CreateModel(network, options).ToByteArray();
     }
 
     /// <summary>
@@ -166,13 +191,12 @@ public static class OnnxExporter
     /// <summary>Builds the model message (used by the tests to look inside without parsing bytes back).</summary>
     internal static ModelProto CreateModel(PrunableNetwork network, OnnxExportOptions options)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        if (!Enum.IsDefined(options.Storage))
+        CheckOptions(options);
+        if (network is OnnxGraphNetwork imported)
         {
-            throw new ArgumentOutOfRangeException(nameof(options), options.Storage, "Unknown ONNX storage mode.");
+            return ImportedGraphWriter.CreateModel(imported, options);
         }
 
-        ArgumentNullException.ThrowIfNull(options.Metadata, nameof(options.Metadata));
         if (network is not LayerNetwork layered)
         {
             throw new NotSupportedException($"Network '{network.Source.Name}' is a {network.GetType().Name}, which the ONNX writer cannot express.");
@@ -211,6 +235,17 @@ public static class OnnxExporter
         }
 
         return model;
+    }
+
+    private static void CheckOptions(OnnxExportOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (!Enum.IsDefined(options.Storage))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.Storage, "Unknown ONNX storage mode.");
+        }
+
+        ArgumentNullException.ThrowIfNull(options.Metadata, nameof(options.Metadata));
     }
 
     private static string ReadVersion()

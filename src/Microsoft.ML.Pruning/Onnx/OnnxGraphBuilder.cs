@@ -45,12 +45,8 @@ internal sealed class OnnxGraphBuilder
 
         string logits = Emit(_definition.Layers, OnnxExporter.InputName, prefix: "");
 
-        // ML.NET's multiclass convention: Score holds probabilities, PredictedLabel the index of the highest one. ArgMax
-        // reads Score (not the logits) so that PredictedLabel always agrees with the Score the caller sees.
-        Node("Softmax", "/Softmax", new[] { logits }, OnnxExporter.ScoreName, Int("axis", 1));
-        Node("ArgMax", "/ArgMax", new[] { OnnxExporter.ScoreName }, OnnxExporter.PredictedLabelName, Int("axis", 1), Int("keepdims", 0));
-        _graph.Output.Add(TensorValue(OnnxExporter.ScoreName, TensorProto.Types.DataType.Float, Dim("N"), Dim(_definition.ClassCount)));
-        _graph.Output.Add(TensorValue(OnnxExporter.PredictedLabelName, TensorProto.Types.DataType.Int64, Dim("N")));
+        // Layer names cannot hold a '/', so the head's node names never clash with a layer's.
+        OnnxClassifierHead.Emit(_graph, logits, _definition.ClassCount, name => name);
         return _graph;
     }
 

@@ -44,6 +44,9 @@ public sealed record OnnxModelInfo
     /// </summary>
     public IReadOnlyList<OnnxInitializerInfo> Initializers { get; init; } = Array.Empty<OnnxInitializerInfo>();
 
+    /// <summary>How many nodes of each operator the graph has, in order of first use (e.g. <c>Conv: 2, Relu: 3</c>).</summary>
+    public IReadOnlyDictionary<string, int> Operators { get; init; } = new Dictionary<string, int>();
+
     /// <summary>All <c>metadata_props</c>, in file order (a key written twice keeps its last value).</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
 
@@ -123,6 +126,13 @@ public sealed record OnnxModelInfo
             metadata[entry.Key] = entry.Value;
         }
 
+        var operators = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var node in graph.Node)
+        {
+            string op = node.Domain is "" or "ai.onnx" ? node.OpType : $"{node.Domain}.{node.OpType}";
+            operators[op] = operators.GetValueOrDefault(op) + 1;
+        }
+
         var opsets = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var opset in model.OpsetImport)
         {
@@ -140,6 +150,7 @@ public sealed record OnnxModelInfo
             Inputs = graph.Input.Where(v => !initializerNames.Contains(v.Name)).Select(Value).ToList(),
             Outputs = graph.Output.Select(Value).ToList(),
             Initializers = initializers,
+            Operators = operators,
             Metadata = metadata,
         };
     }
