@@ -9,6 +9,13 @@ string Arg(string name, string fallback)
     return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
 }
 
+// The command that reproduces a section: the arguments as given, writing to the repository's benchmarks page.
+string Reproduce()
+{
+    var shown = args.Select((a, i) => i > 0 && args[i - 1] == "--write" ? "docs/benchmarks.md" : a);
+    return "dotnet run -c Release --project test/Microsoft.ML.Pruning.Benchmarks -- " + string.Join(' ', shown);
+}
+
 DataSplit LoadData() => DataSource.Load(Arg("data", BenchmarkData.DefaultSpec()), new DataLoadOptions { Split = SplitFractions.Parse(Arg("split", "0.7,0.1,0.2")) });
 
 switch (command)
@@ -20,7 +27,7 @@ switch (command)
         Console.WriteLine(md);
         if (Arg("write", "") is { Length: > 0 } target)
         {
-            MarkdownSection.Write(target, $"Trainer overhead: {arch}", md, $"dotnet run -c Release --project test/Microsoft.ML.Pruning.Benchmarks -- trainer-overhead --arch {arch} --write docs/benchmarks.md");
+            MarkdownSection.Write(target, $"Trainer overhead: {arch}", md, Reproduce());
         }
 
         break;
@@ -114,7 +121,7 @@ switch (command)
         Console.WriteLine(md);
         if (Arg("write", "") is { Length: > 0 } target)
         {
-            MarkdownSection.Write(target, $"Flow traces: {arch}", md, $"dotnet run -c Release --project test/Microsoft.ML.Pruning.Benchmarks -- flow-trace --arch {arch} --write docs/benchmarks.md");
+            MarkdownSection.Write(target, $"Flow traces: {arch}", md, Reproduce());
         }
 
         break;
@@ -166,7 +173,7 @@ switch (command)
                 "check-interval" => $"Check interval: {arch}",
                 _ => $"ICP like for like: {arch}, {optimizer}",
             };
-            MarkdownSection.Write(target, title, md, $"dotnet run -c Release --project test/Microsoft.ML.Pruning.Benchmarks -- icp-study --part {part} --arch {arch} --optimizer {optimizer} --write docs/benchmarks.md");
+            MarkdownSection.Write(target, title, md, Reproduce());
         }
 
         break;
