@@ -9,7 +9,7 @@ internal static class PruneCommand
     public static System.CommandLine.Command Create(TextWriter output, TextWriter error, Action<string>? outputStep = null)
     {
         var common = new CommonOptions();
-        var method = new Option<string>("--method") { Description = "Pruning method: " + CommonOptions.MethodList + ".", DefaultValueFactory = _ => "lth" };
+        var method = new Option<string>("--method") { Description = "Pruning method: " + CommonOptions.MethodList + " (default icp-if: each round retrains until the information flow is consistent with the dense network's or its validation metric is back).", DefaultValueFactory = _ => "icp-if" };
         var resume = new Option<bool>("--resume") { Description = "Continue an interrupted run from the checkpoint in --out." };
         var storage = new Option<string>("--storage") { Description = "How model.onnx stores pruned weights: dense, sparse, or auto (sparse where smaller).", DefaultValueFactory = _ => "auto" };
         storage.AcceptOnlyFromAmong("dense", "sparse", "auto");

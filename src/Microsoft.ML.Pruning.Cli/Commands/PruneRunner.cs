@@ -3,6 +3,7 @@ using Microsoft.ML.Pruning.Cli.Output;
 using Microsoft.ML.Pruning.Networks;
 using Microsoft.ML.Pruning.Onnx;
 using Microsoft.ML.Pruning.Pruning;
+using Microsoft.ML.Pruning.Stopping;
 using Microsoft.ML.Pruning.Training;
 
 namespace Microsoft.ML.Pruning.Cli.Commands;
@@ -154,6 +155,11 @@ internal static class PruneRunner
         string metric = report.Metric;
         output.WriteLine(string.Create(C, $"dense {networkName}: validation {metric} {report.FormatMetric(d.ValMetric)}, test {report.FormatMetric(d.TestMetric)}"));
         output.WriteLine(string.Create(C, $"{report.Method} after {report.Rounds.Count} rounds: sparsity {f.Sparsity:P1}, validation {metric} {report.FormatMetric(f.ValMetric)}, test {report.FormatMetric(f.TestMetric)}; {report.TotalEpochs:0.##} epochs ({report.TotalSamples:N0} rows) in {report.TotalWallSeconds:F1} s"));
+        if (StopSummary(report) is { } stops)
+        {
+            output.WriteLine(stops);
+        }
+
         foreach (string warning in report.Warnings)
         {
             error.WriteLine($"warning: {warning}");
@@ -166,6 +172,20 @@ internal static class PruneRunner
         }
 
         output.WriteLine(string.Create(C, $"report: {Path.Combine(outDir, "report.md")}"));
+    }
+
+    /// <summary>How the adaptive rounds ended ("retraining 2.9 epochs in 10 rounds, 0.25-1.5 a round: flow-consistent x4,
+    /// accuracy-recovered x6"), or null for fixed-length methods, whose rounds all end alike.</summary>
+    private static string? StopSummary(PruningReport report)
+    {
+        if (report.Rounds.Count == 0 || report.Rounds.All(r => r.StopReason == report.Rounds[0].StopReason && r.StopReason == StopReasons.FixedEpochs))
+        {
+            return null;
+        }
+
+        double retraining = report.Rounds.Sum(r => r.Epochs);
+        var reasons = report.Rounds.GroupBy(r => r.StopReason).Select(g => string.Create(C, $"{g.Key} x{g.Count()}"));
+        return string.Create(C, $"retraining {retraining:0.##} epochs in {report.Rounds.Count} rounds, {report.Rounds.Min(r => r.Epochs):0.##}-{report.Rounds.Max(r => r.Epochs):0.##} a round: {string.Join(", ", reasons)}");
     }
 
     /// <summary>Says so when the folder still holds an earlier run's complete files, so they are not taken for this run's.</summary>

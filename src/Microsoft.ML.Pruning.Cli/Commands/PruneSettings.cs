@@ -7,7 +7,7 @@ internal sealed record PruneSettings
     public string Architecture { get; init; } = "lenet300";
     public bool ArchitectureGiven { get; init; }
     public string? Model { get; init; }
-    public string Method { get; init; } = "lth";
+    public string Method { get; init; } = "icp-if";
     public int Rounds { get; init; } = 10;
     public double Rate { get; init; } = 0.2;
     public int Epochs { get; init; } = 5;

@@ -7,13 +7,33 @@ namespace Microsoft.ML.Pruning.Tests.Cli;
 public sealed class PruneCommandTests
 {
     [Fact]
+    public async Task TheDefaultMethodIsIcpAndItsSummarySaysHowEachRoundEnded()
+    {
+        using var dir = new TempDirectory();
+        var (code, stdout, stderr) = await Run("prune", "--arch", "mlp:32", "--rounds", "2", "--epochs", "2", "--pretrain-epochs", "2", "--measure-runs", "0", "--out", dir.Path);
+
+        Assert.True(code == 0, stderr);
+        var report = JsonDocument.Parse(File.ReadAllText(dir.File("report.json"))).RootElement;
+        Assert.Equal("icp-if", report.GetProperty("method").GetString());
+        Assert.StartsWith("icp(information", report.GetProperty("stopping").GetProperty("name").GetString());
+        Assert.Equal(0.11, report.GetProperty("stopping").GetProperty("epsilon").GetDouble());
+        var reasons = report.GetProperty("rounds").EnumerateArray().Select(r => r.GetProperty("stopReason").GetString()).ToList();
+        Assert.Contains("retraining ", stdout);
+        foreach (var reason in reasons.Distinct())
+        {
+            Assert.Contains($"{reason} x{reasons.Count(r => r == reason)}", stdout);
+        }
+    }
+
+    [Fact]
     public async Task PrunesSyntheticDigitsAndWritesTheReports()
     {
         using var dir = new TempDirectory();
-        var (code, stdout, stderr) = await Run("prune", "--arch", "mlp:32", "--rounds", "2", "--epochs", "1", "--pretrain-epochs", "2", "--out", dir.Path);
+        var (code, stdout, stderr) = await Run("prune", "--arch", "mlp:32", "--method", "lth", "--rounds", "2", "--epochs", "1", "--pretrain-epochs", "2", "--out", dir.Path);
 
         Assert.True(code == 0, stderr);
         Assert.Contains("sparsity", stdout);
+        Assert.DoesNotContain("retraining", stdout); // fixed-length rounds: nothing to summarise
         var report = JsonDocument.Parse(File.ReadAllText(dir.File("report.json"))).RootElement;
         Assert.Equal("lth", report.GetProperty("method").GetString());
         Assert.Equal(2, report.GetProperty("rounds").GetArrayLength());
