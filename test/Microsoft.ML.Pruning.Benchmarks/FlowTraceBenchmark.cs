@@ -16,12 +16,12 @@ namespace Microsoft.ML.Pruning.Benchmarks;
 /// </summary>
 internal static class FlowTraceBenchmark
 {
-    public static string Run(string spec, string arch, int rounds, int pretrainEpochs, double epochsPerRound, double checkEvery, double lr, string? jsonPath)
+    public static string Run(string spec, string arch, int rounds, int pretrainEpochs, double epochsPerRound, double checkEvery, double lr, string? jsonPath, int probeSize = IcpStoppingPolicy.DefaultProbeSize)
     {
         var c = CultureInfo.InvariantCulture;
         var data = DataSource.Load(spec, new DataLoadOptions { Split = SplitFractions.Default });
         var definition = NetworkArchitecture.Parse(arch).Define(data.Train);
-        var policy = new TracingPolicy(epochsPerRound, checkEvery);
+        var policy = new TracingPolicy(epochsPerRound, checkEvery, probeSize);
         var options = new IterativePrunerOptions
         {
             Method = "trace",
@@ -40,7 +40,7 @@ internal static class FlowTraceBenchmark
         }
 
         var md = new StringBuilder();
-        md.AppendLine(c, $"`{arch}` on `{BenchmarkData.Display(spec)}`: {rounds} rounds of 20%, dense rewinding, Adam {lr}, batch 60, {pretrainEpochs} dense epochs (validation accuracy {result.Report.Dense!.ValMetric:P2}); each round retrains {epochsPerRound} epochs with a check every {checkEvery}.");
+        md.AppendLine(c, $"`{arch}` on `{BenchmarkData.Display(spec)}`: {rounds} rounds of 20%, dense rewinding, Adam {lr}, batch 60, {pretrainEpochs} dense epochs (validation accuracy {result.Report.Dense!.ValMetric:P2}); each round retrains {epochsPerRound} epochs with a check every {checkEvery}; flows on a probe of {probeSize} training rows; the probe took {policy.Trace.Sum(p => p.Seconds):F1} s of the run's {result.Report.TotalWallSeconds:F1} s.");
         md.AppendLine();
         md.AppendLine("IF and GF: the defaults (information flow by mean absolute correlation; both flows by the per-layer relative distance), first check → smallest → last. IF paper: the reference code's statistic and distance (mean correlation, Euclidean). Share: how many of the round's checks a threshold at the default epsilon would call consistent (IF 0.11, GF 0.5).");
         md.AppendLine();
@@ -81,7 +81,7 @@ internal static class FlowTraceBenchmark
     }
 
     /// <summary>Never stops early: measures both flows with both measures at every check, up to a fixed budget.</summary>
-    private sealed class TracingPolicy(double epochs, double checkEvery) : IStoppingPolicy, IDisposable
+    private sealed class TracingPolicy(double epochs, double checkEvery, int probeSize) : IStoppingPolicy, IDisposable
     {
         private FlowProbe? _probe;
         private FlowMeasurement? _dense;
@@ -97,7 +97,7 @@ internal static class FlowTraceBenchmark
         public void Initialize(DenseReference reference, CancellationToken cancellationToken = default)
         {
             _probe?.Dispose();
-            _probe = new FlowProbe(reference.Train, IcpStoppingPolicy.DefaultProbeSize, reference.Seed, reference.Task);
+            _probe = new FlowProbe(reference.Train, probeSize, reference.Seed, reference.Task);
             _dense = _probe.Measure(reference.Network, FlowKind.Information | FlowKind.Gradient);
             Trace.Add(new TracePoint(0, 0, reference.ValMetric, 0, 0, 0, 0, _dense.Seconds) { Information = _dense.Information!, InformationAbsolute = _dense.InformationAbsolute!, Gradient = _dense.Gradient! });
         }

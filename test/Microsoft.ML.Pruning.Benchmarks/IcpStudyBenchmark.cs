@@ -18,21 +18,22 @@ internal static class IcpStudyBenchmark
     private static readonly CultureInfo C = CultureInfo.InvariantCulture;
 
     /// <summary>The like-for-like table: methods × seeds, cost in retraining rows, accuracy, flow decisions.</summary>
-    public static string LikeForLike(string spec, string arch, string optimizer, int rounds, int pretrain, double maxEpochs, double checkEvery, int seeds)
+    public static string LikeForLike(string spec, string arch, string optimizer, int rounds, int pretrain, double maxEpochs, double checkEvery, int seeds,
+        IReadOnlyList<string>? only = null, int? probeSize = null)
     {
         var (data, definition) = Load(spec, arch);
-        var methods = new[] { "imp-ar", "icp-if", "icp-gf", "sap-ar", "icp-if-sap", "icp-gf-sap" };
+        var methods = only ?? new[] { "imp-ar", "icp-if", "icp-gf", "sap-ar", "icp-if-sap", "icp-gf-sap" };
         var comparison = MethodComparison.Run(definition, data, methods, Seeds(seeds),
-            (m, s) => Options(m, s, arch, optimizer, rounds, pretrain, maxEpochs, checkEvery, epsilon: null), Progress(arch));
+            (m, s) => Options(m, s, arch, optimizer, rounds, pretrain, maxEpochs, checkEvery, epsilon: null, probeSize), Progress(arch));
         var md = new StringBuilder();
-        md.AppendLine(C, $"`{arch}` on `{BenchmarkData.Display(spec)}` ({data.Train.Count}/{data.Validation.Count}/{data.Test.Count}), {Describe(optimizer, arch)}, {rounds} rounds, dense rewinding, {pretrain} dense epochs, at most {maxEpochs} epochs a round, a decision every {checkEvery} epoch; seeds {string.Join(", ", Seeds(seeds))}.");
+        md.AppendLine(C, $"`{arch}` on `{BenchmarkData.Display(spec)}` ({data.Train.Count}/{data.Validation.Count}/{data.Test.Count}), {Describe(optimizer, arch)}, {rounds} rounds, dense rewinding, {pretrain} dense epochs, at most {maxEpochs} epochs a round, a decision every {checkEvery} epoch, flows on {probeSize ?? IcpStoppingPolicy.DefaultProbeSize} probe rows; seeds {string.Join(", ", Seeds(seeds))}.");
         md.AppendLine();
         md.AppendLine("| method | baseline | final sparsity | test acc (mean ± sd) | vs baseline (pt) | retraining rows | vs baseline | rounds stopped on the flow | checks that found the flow inconsistent | flow share of wall |");
         md.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var m in comparison.Methods)
         {
             string baseline = m.Method.EndsWith("-sap", StringComparison.Ordinal) || m.Method == "sap-ar" ? "sap-ar" : "imp-ar";
-            var b = comparison.Methods.First(x => x.Method == baseline);
+            var b = comparison.Methods.FirstOrDefault(x => x.Method == baseline) ?? m;
             var runs = comparison.Runs.Where(r => r.Method == m.Method).ToList();
             int flowStops = runs.Sum(r => r.Rounds.Count(x => x.StopReason == StopReasons.FlowConsistent));
             int roundsTotal = runs.Sum(r => r.Rounds.Count);
@@ -138,13 +139,13 @@ internal static class IcpStudyBenchmark
 
     /// <summary>One run's options: everything but the stopping rule (and the PQ-index rate of the -sap forms) is shared.</summary>
     private static IterativePrunerOptions Options(string method, long seed, string arch, string optimizer, int rounds, int pretrain, double maxEpochs,
-        double checkEvery, double? epsilon)
+        double checkEvery, double? epsilon, int? probeSize = null)
     {
         var training = optimizer == "sgd"
             ? new TrainingOptions { Optimizer = OptimizerOptions.Sgd(0.01, momentum: 0), BatchSize = 64 }
             : new TrainingOptions { Optimizer = OptimizerOptions.Adam(LearningRate(arch)), BatchSize = 60 };
         var baseOptions = new IterativePrunerOptions { Rounds = rounds, PretrainEpochs = pretrain, Training = training, Seed = seed };
-        var settings = new MethodSettings { EpochsPerRound = maxEpochs, Rate = 0.2, Epsilon = epsilon, CheckEvery = checkEvery };
+        var settings = new MethodSettings { EpochsPerRound = maxEpochs, Rate = 0.2, Epsilon = epsilon, CheckEvery = checkEvery, ProbeSize = probeSize };
         if (method == "sap-ar")
         {
             // SAP's PQ-index rate over all layers, stopped by accuracy recovery: the baseline the PQ-index ICP forms differ from in the rule alone.

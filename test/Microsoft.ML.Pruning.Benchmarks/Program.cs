@@ -117,7 +117,8 @@ switch (command)
         string arch = Arg("arch", "lenet300");
         string md = FlowTraceBenchmark.Run(spec, arch, int.Parse(Arg("rounds", "10")), int.Parse(Arg("pretrain-epochs", "10")),
             double.Parse(Arg("epochs", "3"), System.Globalization.CultureInfo.InvariantCulture), double.Parse(Arg("check-every", "0.25"), System.Globalization.CultureInfo.InvariantCulture),
-            double.Parse(Arg("lr", arch == "lenet300" ? "0.0012" : "0.001"), System.Globalization.CultureInfo.InvariantCulture), Arg("json", "") is { Length: > 0 } json ? json : null);
+            double.Parse(Arg("lr", arch == "lenet300" ? "0.0012" : "0.001"), System.Globalization.CultureInfo.InvariantCulture), Arg("json", "") is { Length: > 0 } json ? json : null,
+            int.Parse(Arg("probe", Microsoft.ML.Pruning.Stopping.IcpStoppingPolicy.DefaultProbeSize.ToString(System.Globalization.CultureInfo.InvariantCulture)), System.Globalization.CultureInfo.InvariantCulture));
         Console.WriteLine(md);
         if (Arg("write", "") is { Length: > 0 } target)
         {
@@ -162,7 +163,8 @@ switch (command)
         {
             "ablation" => IcpStudyBenchmark.Ablation(spec, arch, optimizer, rounds, pretrain, maxEpochs, every, Grid("if-grid", "0.08,0.1,0.11,0.12,0.15"), Grid("gf-grid", "0.3,0.4,0.5,0.6,0.7")),
             "check-interval" => IcpStudyBenchmark.CheckInterval(spec, arch, rounds, pretrain, maxEpochs, Grid("intervals", "1,0.5,0.25")),
-            _ => IcpStudyBenchmark.LikeForLike(spec, arch, optimizer, rounds, pretrain, maxEpochs, every, int.Parse(Arg("seeds", "3"), inv)),
+            _ => IcpStudyBenchmark.LikeForLike(spec, arch, optimizer, rounds, pretrain, maxEpochs, every, int.Parse(Arg("seeds", "3"), inv),
+                Arg("methods", "") is { Length: > 0 } m ? m.Split(',') : null, Arg("probe", "") is { Length: > 0 } probe ? int.Parse(probe, inv) : null),
         };
         Console.WriteLine(md);
         if (Arg("write", "") is { Length: > 0 } target)

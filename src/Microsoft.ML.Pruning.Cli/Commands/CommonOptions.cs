@@ -14,7 +14,7 @@ internal sealed class CommonOptions
     public Option<int> Epochs { get; } = new("--epochs") { Description = "Retraining epochs per round (the limit for adaptive stopping: imp-ar, icp-*).", DefaultValueFactory = _ => 5 };
     public Option<int?> PretrainEpochs { get; } = new("--pretrain-epochs") { Description = "Epochs of dense training before the first round (default: 10 with --arch; 0 with --model, whose imported weights are the dense reference)." };
     public Option<string> Scope { get; } = new("--scope") { Description = "Magnitude threshold per layer or over all layers: layerwise or global.", DefaultValueFactory = _ => "layerwise" };
-    public Option<double?> Epsilon { get; } = new("--epsilon") { Description = "ICP threshold of the flow distance (default 0.11 information flow, 0.5 gradient flow)." };
+    public Option<double?> Epsilon { get; } = new("--epsilon") { Description = "ICP threshold of the flow distance (default 0.11 information flow, 0.3 gradient flow)." };
     public Option<string> Pq { get; } = new("--pq") { Description = "Norm orders p,q of the PQ-index rate (sap, icp-if-sap, icp-gf-sap); the paper uses 1,2 and 0.5,1.", DefaultValueFactory = _ => "1,2" };
     public Option<double?> CheckEvery { get; } = new("--check-every") { Description = "Epochs between decisions of adaptive methods (imp-ar, icp-*); fractions decide inside epochs (default 0.25)." };
     public Option<string> Protocol { get; } = new("--protocol") { Description = "Training protocol: default (the options as given), or reference (the ICP paper's code: SGD lr 0.01 without momentum, batch 64, decisions every 2 epochs, every method rewinding to the dense weights).", DefaultValueFactory = _ => "default" };

@@ -19,7 +19,7 @@ public sealed class IcpOptionsTests
         Assert.Equal("icp-gf-sap", report.GetProperty("method").GetString());
         var stopping = report.GetProperty("stopping");
         Assert.Contains("gradient", stopping.GetProperty("name").GetString());
-        Assert.Equal(0.5, stopping.GetProperty("epsilon").GetDouble());
+        Assert.Equal(Microsoft.ML.Pruning.Stopping.IcpStoppingPolicy.DefaultGradientEpsilon, stopping.GetProperty("epsilon").GetDouble());
         Assert.Equal(0.5, stopping.GetProperty("checkEvery").GetDouble());
         Assert.All(report.GetProperty("rounds").EnumerateArray(), r =>
         {
