@@ -61,6 +61,10 @@ public sealed class Trainer : IDisposable
     /// <summary>Batches already trained in the current (unfinished) epoch; 0 between epochs.</summary>
     public int BatchesIntoEpoch { get; private set; }
 
+    /// <summary>Whether the running loss of the epoch carries autograd history: it must not, or every batch's graph
+    /// and activations would stay alive until the epoch ends (for tests).</summary>
+    internal bool EpochLossTracksGradients => _epochLossSum.requires_grad;
+
     /// <summary>Mean training loss over the batches trained so far in the current (unfinished) epoch; null between epochs.</summary>
     public double? CurrentEpochLoss => _epochSamples > 0 ? _epochLossSum.item<double>() / _epochSamples : null;
 
@@ -135,8 +139,9 @@ public sealed class Trainer : IDisposable
             cancellationToken.ThrowIfCancellationRequested();
             var loss = Step(x, y);
             // Accumulated on tensors, read once per report: a .item() per batch would stall the pipeline. add_ promotes
-            // to the sum's float64 itself, so one op per batch.
-            segmentLoss.add_(loss, alpha: y.shape[0]);
+            // to the sum's float64 itself, so one op per batch. Detached: an in-place add of the loss itself would make
+            // the sum part of every batch's autograd graph and keep all their activations alive until the segment ends.
+            segmentLoss.add_(loss.detach(), alpha: y.shape[0]);
             samples += y.shape[0];
             BatchesIntoEpoch++;
             if (progress is not null && (BatchesIntoEpoch % Options.ProgressInterval == 0 || BatchesIntoEpoch == batchCount))

@@ -125,6 +125,21 @@ public sealed class TrainerTests
     }
 
     [Fact]
+    public void TheRunningLossKeepsNoBatchGraphAlive()
+    {
+        // A loss sum that joined the autograd graph held every batch's activations until the epoch ended: a conv net's
+        // memory grew by gigabytes an epoch. The sum must stay outside the graph, in pieces and at epoch ends.
+        using var train = new TensorBatches(Blobs(200, 1), seed: 1);
+        var model = SmallNet(1);
+        using var trainer = new Trainer(model, new TrainingOptions { BatchSize = 30 });
+
+        trainer.TrainBatches(train, 0, 3);
+        Assert.False(trainer.EpochLossTracksGradients);
+        trainer.TrainEpoch(train, 0);
+        Assert.False(trainer.EpochLossTracksGradients);
+    }
+
+    [Fact]
     public void AnEpochTrainedInPiecesEqualsOneTrainedAtOnce()
     {
         // Sub-epoch decisions train an epoch in stretches: the weights must not depend on where the stretches end.
