@@ -58,22 +58,6 @@ switch (command)
         break;
     }
 
-    case "icp":
-    {
-        string spec = Arg("data", BenchmarkData.DefaultSpec());
-        string arch = Arg("arch", "lenet300");
-        double[] sweep = Arg("sweep", "0.02,0.05,0.11,0.2,0.4").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-        string md = IcpHeadlineBenchmark.Run(spec, arch, int.Parse(Arg("rounds", "10")), int.Parse(Arg("epochs", "15")), int.Parse(Arg("seeds", "3")), sweep,
-            double.Parse(Arg("lr", arch == "lenet300" ? "0.0012" : "0.001"), System.Globalization.CultureInfo.InvariantCulture));
-        Console.WriteLine(md);
-        if (Arg("write", "") is { Length: > 0 } target)
-        {
-            MarkdownSection.Write(target, $"ICP headline: {arch}", md, $"dotnet run -c Release --project test/Microsoft.ML.Pruning.Benchmarks -- icp --arch {arch} --write docs/benchmarks.md");
-        }
-
-        break;
-    }
-
     case "scoring":
     {
         string spec = Arg("data", BenchmarkData.DefaultSpec());
@@ -182,6 +166,6 @@ switch (command)
     }
 
     default:
-        Console.WriteLine("usage: Microsoft.ML.Pruning.Benchmarks <foundation|lth|icp|icp-study|flow-trace|scoring|trainer-overhead|deployment|onnx-models|import> [--data SPEC] [--arch NAME] [--epochs N] [--out DIR]");
+        Console.WriteLine("usage: Microsoft.ML.Pruning.Benchmarks <foundation|lth|icp-study|flow-trace|scoring|trainer-overhead|deployment|onnx-models|import> [--data SPEC] [--arch NAME] [--epochs N] [--out DIR]");
         break;
 }
