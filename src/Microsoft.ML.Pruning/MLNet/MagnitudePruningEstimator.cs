@@ -178,10 +178,11 @@ public sealed class MagnitudePruningEstimator : IEstimator<MagnitudePruningTrans
         else
         {
             var order = SeededRandom.For(o.Seed, 0x7A11).Permutation(all.Count);
-            int validationCount = Math.Max(1, (int)Math.Round(all.Count * o.ValidationFraction));
+            double fraction = o.EffectiveValidationFraction(all.Count);
+            int validationCount = Math.Max(1, (int)Math.Round(all.Count * fraction));
             if (validationCount >= all.Count)
             {
-                throw new ArgumentException($"The training data has {all.Count} rows: too few to hold out {o.ValidationFraction:P0} for validation.", nameof(input));
+                throw new ArgumentException($"The training data has {all.Count} rows: too few to hold out {fraction:P0} for validation.", nameof(input));
             }
 
             var validation = all.Select(order.Take(validationCount).Order().ToArray(), "validation data (held out)");
@@ -199,7 +200,12 @@ public sealed class MagnitudePruningEstimator : IEstimator<MagnitudePruningTrans
         }
 
         ch.Info(MessageSensitivity.None, $"PruneIterative: {split.Train.Count} training, {split.Validation.Count} validation rows, {featureCount} features, {(columns.Kind == "multiclass" ? $"{classCount} classes" : columns.Kind)}; {definition.Name} with {definition.PrunableLayers.Sum(l => l.WeightCount):N0} prunable weights.");
-        var engineOptions = o.ToEngineOptions() with { Task = columns.Task };
+        var engineOptions = o.ToEngineOptions(all.Count, split.Train.Count) with { Task = columns.Task };
+        if (SmallTableDefaults.Applies(all.Count))
+        {
+            ch.Info(MessageSensitivity.None, $"PruneIterative: a small table ({all.Count} rows < {SmallTableDefaults.Rows}): options left at their defaults count training in optimizer steps ({engineOptions.PretrainEpochs} dense epochs, {engineOptions.Stopping.Name}).");
+        }
+
         var progress = new LoggingProgress(ch, o.Progress);
         using var result = new IterativePruner(engineOptions).Run(definition, split, progress, o.CancellationToken);
         var report = result.Report;
