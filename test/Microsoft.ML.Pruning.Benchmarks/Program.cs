@@ -193,7 +193,10 @@ switch (command)
         Console.WriteLine(md);
         if (Arg("write", "") is { Length: > 0 } target)
         {
-            MarkdownSection.Write(target, "Tabular tasks", md, "dotnet run -c Release --project test/Microsoft.ML.Pruning.Benchmarks -- tabular --write docs/benchmarks.md");
+            string flags = string.Join("", new[] { "seeds", "validation-fraction", "pretrain", "epochs", "min-epochs", "batch", "arch", "rounds", "rate" }
+                .Where(a => Arg(a, "") is { Length: > 0 }).Select(a => $" --{a} {Arg(a, "")}"));
+            MarkdownSection.Write(target, holdout is null ? "Tabular tasks" : $"Tabular tasks, ValidationFraction {holdout}", md,
+                $"dotnet run -c Release --project test/Microsoft.ML.Pruning.Benchmarks -- tabular{flags} --write docs/benchmarks.md");
         }
 
         break;

@@ -16,7 +16,8 @@ namespace Microsoft.ML.Pruning.MLNet;
 /// </summary>
 public sealed class IterativePruningOptions
 {
-    /// <summary>The label column: a key type (use <c>MapValueToKey</c> first). Default "Label".</summary>
+    /// <summary>The label column, whose type picks the task: a key (multiclass classification; use <c>MapValueToKey</c>
+    /// first), Boolean (binary classification) or Single (regression). Default "Label".</summary>
     public string LabelColumnName { get; set; } = "Label";
 
     /// <summary>The feature column: a known-size vector of <see cref="float"/>. Default "Features".</summary>
