@@ -17,9 +17,11 @@ namespace Microsoft.ML.Pruning.MLNet;
 /// ScalarScoreMapping.Register(mlContext); // before Model.Load of a binary or regression model
 /// var model = mlContext.Model.Load("model.zip", out var inputSchema);
 /// </code>
-/// Without it, <c>Model.Load</c> fails with ML.NET's "Unable to locate an extension for the contract
-/// 'Microsoft.ML.Pruning.BinaryScores' ..." (or <c>...RegressionScore</c>): the contract name says which library to
-/// register.
+/// Without it, in a process that has not loaded this library yet, <c>Model.Load</c> fails with ML.NET's "Unable to
+/// locate an extension for the contract 'Microsoft.ML.Pruning.BinaryScores'. Ensure you have called
+/// ComponentCatalog.RegisterAssembly ..." (or <c>...RegressionScore</c>): the contract name says which library to
+/// register. (ML.NET registers assemblies already loaded in the process by itself, so the app that trained the model
+/// loads it either way.)
 /// </example>
 public static class ScalarScoreMapping
 {
