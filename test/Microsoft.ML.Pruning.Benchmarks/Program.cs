@@ -165,7 +165,37 @@ switch (command)
         break;
     }
 
+    case "tabular":
+    {
+        string folder = Arg("tabular", Path.Combine("..", "shared", "data", "tabular"));
+        string arch = Arg("arch", "lenet300");
+        string? holdout = Arg("validation-fraction", "") is { Length: > 0 } h ? h : null;
+        string md = TabularBenchmark.Run(folder, Arg("out", Path.Combine(Path.GetTempPath(), "tabular-benchmark")), int.Parse(Arg("seeds", "5")), arch,
+            int.Parse(Arg("rounds", "3")), double.Parse(Arg("rate", "0.3"), System.Globalization.CultureInfo.InvariantCulture),
+            holdout is null ? null : double.Parse(holdout, System.Globalization.CultureInfo.InvariantCulture), o =>
+            {
+                var c = System.Globalization.CultureInfo.InvariantCulture;
+                if (Arg("pretrain", "") is { Length: > 0 } p) { o.PretrainEpochs = int.Parse(p, c); }
+                if (Arg("epochs", "") is { Length: > 0 } e) { o.EpochsPerRound = int.Parse(e, c); }
+                if (Arg("batch", "") is { Length: > 0 } b) { o.BatchSize = int.Parse(b, c); }
+                if (Arg("min-epochs", "") is { Length: > 0 } m)
+                {
+                    o.Stopping = new Microsoft.ML.Pruning.Stopping.IcpStoppingPolicy(Microsoft.ML.Pruning.Stopping.FlowKind.Information, minEpochs: double.Parse(m, c), maxEpochs: o.EpochsPerRound ?? 10) { CheckEvery = 0.25 };
+                }
+            }, Arg("only", "") is { Length: > 0 } only ? only : null);
+        Console.WriteLine(md);
+        if (Arg("write", "") is { Length: > 0 } target)
+        {
+            string flags = string.Join("", new[] { "seeds", "validation-fraction", "pretrain", "epochs", "min-epochs", "batch", "arch", "rounds", "rate" }
+                .Where(a => Arg(a, "") is { Length: > 0 }).Select(a => $" --{a} {Arg(a, "")}"));
+            MarkdownSection.Write(target, holdout is null ? "Tabular tasks" : $"Tabular tasks, ValidationFraction {holdout}", md,
+                $"dotnet run -c Release --project test/Microsoft.ML.Pruning.Benchmarks -- tabular{flags} --write docs/benchmarks.md");
+        }
+
+        break;
+    }
+
     default:
-        Console.WriteLine("usage: Microsoft.ML.Pruning.Benchmarks <foundation|lth|icp-study|flow-trace|scoring|trainer-overhead|deployment|onnx-models|import> [--data SPEC] [--arch NAME] [--epochs N] [--out DIR]");
+        Console.WriteLine("usage: Microsoft.ML.Pruning.Benchmarks <foundation|lth|icp-study|flow-trace|scoring|trainer-overhead|deployment|onnx-models|import|tabular> [--data SPEC] [--arch NAME] [--epochs N] [--out DIR]");
         break;
 }

@@ -51,7 +51,7 @@ internal static class BenchCommand
         try
         {
             comparison = MethodComparison.Run(setup.Network, setup.Split, methods, seeds,
-                (m, s) => RunSetup.Options(settings, m, s, null), progress, cancellationToken, deployment is null ? null : deployment.Complete);
+                (m, s) => RunSetup.Options(settings, m, s, null) with { Task = setup.Tabular?.Task }, progress, cancellationToken, deployment is null ? null : deployment.Complete);
         }
         catch (OperationCanceledException)
         {

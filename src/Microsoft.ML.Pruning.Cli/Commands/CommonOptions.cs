@@ -26,6 +26,9 @@ internal sealed class CommonOptions
     public Option<double?> LearningRate { get; } = new("--lr") { Description = "Learning rate (default: 1.2e-3 for Adam, 0.05 for SGD)." };
     public Option<int> BatchSize { get; } = new("--batch-size") { Description = "Training mini-batch size.", DefaultValueFactory = _ => 60 };
     public Option<int?> Classes { get; } = new("--classes") { Description = "Number of classes; labels must lie in 0..N-1 (default: 10 for idx:, mnist: and cifar10:, the labels of a csv: file)." };
+    public Option<string?> Label { get; } = new("--label") { Description = "The label column of a csv: file, by its header name (default: the first column)." };
+    public Option<string?> Task { get; } = new("--task") { Description = "multiclass, binary or regression (default: from the labels of a csv: file: numbers with fractions or many distinct values are regression, two classes binary)." };
+    public Option<string> Standardize { get; } = new("--standardize") { Description = "on: standardise a csv: file's features (and regression targets) with the training rows' mean and deviation; model.onnx applies the same step, so it takes raw features (not with --model, which takes its own inputs). off: train on the values as they are.", DefaultValueFactory = _ => "on" };
     public Option<string?> InputShape { get; } = new("--input-shape") { Description = "Image layout C,H,W of a csv: file's feature columns (e.g. 1,28,28), for convolutional architectures." };
 
     /// <summary>The deployment measurement of the exported model against its dense counterpart (on unless --measure-runs 0).</summary>
@@ -37,11 +40,13 @@ internal sealed class CommonOptions
         Format.AcceptOnlyFromAmong("text", "json");
         Optimizer.AcceptOnlyFromAmong("adam", "sgd");
         Protocol.AcceptOnlyFromAmong("default", "reference");
+        Task.AcceptOnlyFromAmong(TabularSetup.Tasks);
+        Standardize.AcceptOnlyFromAmong("on", "off");
     }
 
     public void AddTo(System.CommandLine.Command command)
     {
-        foreach (Option option in new Option[] { Data, Arch, Model, Rounds, Rate, Epochs, PretrainEpochs, Scope, Epsilon, Pq, CheckEvery, Protocol, Seed, Out, Format, Split, Optimizer, LearningRate, BatchSize, Classes, InputShape })
+        foreach (Option option in new Option[] { Data, Arch, Model, Rounds, Rate, Epochs, PretrainEpochs, Scope, Epsilon, Pq, CheckEvery, Protocol, Seed, Out, Format, Split, Optimizer, LearningRate, BatchSize, Classes, InputShape, Label, Task, Standardize })
         {
             command.Options.Add(option);
         }
@@ -73,6 +78,9 @@ internal sealed class CommonOptions
         BatchSize = parse.GetValue(BatchSize),
         ClassCount = parse.GetValue(Classes),
         InputShape = parse.GetValue(InputShape),
+        Label = parse.GetValue(Label),
+        Task = parse.GetValue(Task),
+        Standardize = parse.GetValue(Standardize) == "on",
         Measurement = Measure.Read(parse),
     };
 

@@ -18,12 +18,13 @@ internal static class PruneRunner
         // Method and numbers are checked before the data is loaded; --out is only checked, created when training starts.
         var pruner = new IterativePruner(RunSetup.Options(settings, settings.Method, settings.Seed, OutputFolder.Check(settings.OutputDirectory)));
         var setup = RunSetup.Prepare(settings);
+        pruner = TabularSetup.WithTask(pruner, setup.Tabular);
         var (split, definition, networkName, outDir) = (setup.Split, setup.Network, setup.NetworkName, setup.OutputDirectory);
 
         var options = pruner.Options;
         if (!settings.Json)
         {
-            error.WriteLine(string.Create(C, $"data {settings.Data}: {split.Train.Count} train, {split.Validation.Count} validation, {split.Test.Count} test rows, {split.Train.FeatureCount} features, {split.Train.ClassCount} classes"));
+            error.WriteLine(string.Create(C, $"data {settings.Data}: {split.Train.Count} train, {split.Validation.Count} validation, {split.Test.Count} test rows, {split.Train.FeatureCount} features, {TabularSetup.Describe(split, setup.Tabular)}"));
             long prunable = definition.PrunableLayers.Sum(l => l.WeightCount);
             error.WriteLine(string.Create(C, $"network {networkName}: {setup.ParameterCount:N0} parameters, {prunable:N0} prunable weights in {definition.PrunableLayers.Count} layers{(definition.HasTrainedWeights ? " (imported weights)" : "")}"));
             error.WriteLine(string.Create(C, $"method {options.Method}: {options.Rounds} rounds, rate {options.Rate}, rewind {options.Rewind}, {options.Stopping.Name}; {options.PretrainEpochs} dense epochs; {options.Training.Optimizer}, batch {options.Training.BatchSize}"));
@@ -61,7 +62,7 @@ internal static class PruneRunner
             bool measuringCancelled;
             try
             {
-                (report, measuringCancelled) = Stage(set, result, report, settings, options, definition, error, cancellationToken);
+                (report, measuringCancelled) = Stage(set, result, report, settings, options, definition, setup.Tabular, error, cancellationToken);
                 set.Commit();
             }
             catch (OperationCanceledException)
@@ -106,12 +107,12 @@ internal static class PruneRunner
     /// says so (the second value); the run's files are still written.
     /// </summary>
     private static (PruningReport Report, bool MeasuringCancelled) Stage(OutputSet set, PruningResult result, PruningReport report, PruneSettings settings,
-        IterativePrunerOptions options, INetworkSource source, TextWriter error, CancellationToken cancellationToken)
+        IterativePrunerOptions options, INetworkSource source, TabularSetup.Tabular? tabular, TextWriter error, CancellationToken cancellationToken)
     {
         string modelPath = set.FinalPath("model.onnx");
         string stagedModel = set.StagingPath("model.onnx");
         var storage = Enum.Parse<OnnxStorage>(settings.Storage, ignoreCase: true);
-        OnnxExporter.Save(result.Network, stagedModel, new OnnxExportOptions { Storage = storage, Metadata = OnnxExporter.MetadataFrom(report, result.Masks) });
+        OnnxExporter.Save(result.Network, stagedModel, TabularSetup.ExportOptions(new OnnxExportOptions { Storage = storage, Metadata = OnnxExporter.MetadataFrom(report, result.Masks) }, tabular));
         set.Staged("model.onnx");
         report = report with { Onnx = new OnnxExportInfo(modelPath, new FileInfo(stagedModel).Length, settings.Storage.ToLowerInvariant()) };
         bool cancelled = false;

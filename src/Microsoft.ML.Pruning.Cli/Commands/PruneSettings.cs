@@ -29,6 +29,12 @@ internal sealed record PruneSettings
     public int BatchSize { get; init; } = 60;
     public int? ClassCount { get; init; }
     public string? InputShape { get; init; }
+    /// <summary>--label: the label column of a csv: file, by header name; null for the first column.</summary>
+    public string? Label { get; init; }
+    /// <summary>--task: multiclass, binary or regression; null to tell from the labels.</summary>
+    public string? Task { get; init; }
+    /// <summary>Standardise a csv: file's features (and regression targets) on the training rows, in the ONNX graph too.</summary>
+    public bool Standardize { get; init; } = true;
 
     /// <summary>How to measure the exported model against its dense counterpart; null: not measured (--measure-runs 0).</summary>
     public Onnx.OnnxMeasurementOptions? Measurement { get; init; } = new();

@@ -22,7 +22,11 @@ internal static partial class RunSetup
     /// <param name="NetworkName">How reports name it: the architecture (as --arch takes it) or the model's file name.</param>
     /// <param name="ParameterCount">Its trained parameters.</param>
     /// <param name="OutputDirectory">The output folder (checked, not created).</param>
-    public sealed record Prepared(DataSplit Split, INetworkSource Network, string NetworkName, long ParameterCount, string OutputDirectory);
+    /// <param name="Tabular">The task and the standardisations of a table (see <see cref="TabularSetup"/>).</param>
+    public sealed record Prepared(DataSplit Split, INetworkSource Network, string NetworkName, long ParameterCount, string OutputDirectory)
+    {
+        public TabularSetup.Tabular? Tabular { get; init; }
+    }
 
     public static Prepared Prepare(PruneSettings settings)
     {
@@ -36,22 +40,25 @@ internal static partial class RunSetup
         CheckSplitParts(settings.Split, fractions);
         // A model is read (and checked) before the data: a model the importer cannot take fails fast.
         var model = settings.Model is { } path ? Usage(() => OnnxModelSource.Load(path)) : null;
-        var csv = new CsvReadOptions { Shape = InputShape(settings) };
+        Require(settings.Label is null || TabularSetup.IsCsv(settings), $"--label names a column of a csv: file; '{settings.Data}' has its own labels.");
+        var csv = TabularSetup.CsvOptions(settings, InputShape(settings));
         var split = Usage(() => DataSource.Load(settings.Data, new DataLoadOptions { Split = fractions, Seed = settings.Seed, ClassCount = settings.ClassCount, Csv = csv }));
         CheckData(settings, split);
-        var prepared = model is null ? BuiltIn(settings, split) : Imported(model, split);
+        var tabular = TabularSetup.Apply(settings, split);
+        var prepared = model is null ? BuiltIn(settings, tabular) : Imported(model, tabular.Split);
         string outDir = OutputFolder.Check(settings.OutputDirectory);
-        return prepared with { OutputDirectory = outDir };
+        return prepared with { OutputDirectory = outDir, Tabular = tabular };
     }
 
     /// <summary>--pretrain-epochs, or its default: none for an imported model (already trained), 10 for a built-in.</summary>
     public static int PretrainEpochs(PruneSettings settings) => settings.PretrainEpochs ?? (settings.Model is null ? DefaultPretrainEpochs : 0);
 
-    private static Prepared BuiltIn(PruneSettings settings, DataSplit split)
+    private static Prepared BuiltIn(PruneSettings settings, TabularSetup.Tabular tabular)
     {
+        var split = tabular.Split;
         var architecture = Usage(() => NetworkArchitecture.Parse(settings.Architecture));
         CheckImageShape(settings, architecture, split.Train);
-        var definition = Usage(() => architecture.Define(split.Train));
+        var definition = Usage(() => architecture.Define(split.Train.FeatureCount, split.Train.Shape, TabularSetup.OutputWidth(tabular)));
         return new Prepared(split, definition, architecture.ToString(), definition.ParameterCount, "");
     }
 

@@ -33,4 +33,11 @@ public sealed record CsvReadOptions
     /// than classes, are refused. Default: null.
     /// </summary>
     public int? ClassCount { get; init; }
+
+    /// <summary>
+    /// Whether the label is a value to predict (regression) rather than a class: true or false, or null (the default) to
+    /// tell from the labels — values when they are all numbers and either one is not an integer or there are more than
+    /// 32 distinct integers and more than a tenth of the rows.
+    /// </summary>
+    public bool? Regression { get; init; }
 }

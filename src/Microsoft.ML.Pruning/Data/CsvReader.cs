@@ -3,9 +3,12 @@ using System.Globalization;
 namespace Microsoft.ML.Pruning.Data;
 
 /// <summary>
-/// Reads a classification data set from a delimited text file: one label column and numeric feature columns.
+/// Reads a classification or regression data set from a delimited text file: one label column and numeric feature columns.
 /// </summary>
 /// <remarks>
+/// <para>Values or classes: labels that are all numbers, with one that is not an integer or more than 32 distinct
+/// integers (and more than a tenth of the rows), are regression targets; <see cref="CsvReadOptions.Regression"/>
+/// decides instead when set. Everything else is a class.</para>
 /// <para>Labels: when every label is a non-negative integer, it is the class index as it is (so <c>0..K-1</c> gives
 /// K classes). Otherwise the distinct labels are sorted (numerically when all are integers, by ordinal text order
 /// otherwise) and mapped to <c>0..K-1</c>; <see cref="CsvReadResult.ClassNames"/> gives the text of each class.</para>
@@ -133,6 +136,14 @@ public static class CsvReader
             throw new InvalidDataException($"CSV file '{path}' has a header (line {firstNumber}) but no data rows.");
         }
 
+        var featureNames = header?.Where((_, c) => c != labelColumn).ToArray();
+        if (options.Regression ?? LooksLikeValues(labelTexts, labelIds.Count))
+        {
+            var targets = ReadTargets(path, labelTexts, labelIds, firstLineOfLabel, Describe(labelColumn, header));
+            var values = new InMemoryDataset(features.ToArray(), targets, featureCount, options.Shape, Path.GetFileName(path));
+            return new CsvReadResult(values, Array.Empty<string>(), featureNames);
+        }
+
         var (classOfId, classNames) = MapLabels(labelTexts);
         if (options.ClassCount is { } declared)
         {
@@ -146,7 +157,6 @@ public static class CsvReader
         }
 
         var data = new InMemoryDataset(features.ToArray(), labels, featureCount, options.Shape, classNames.Count, Path.GetFileName(path));
-        var featureNames = header?.Where((_, c) => c != labelColumn).ToArray();
         return new CsvReadResult(data, classNames, featureNames);
     }
 
@@ -184,6 +194,47 @@ public static class CsvReader
         }
 
         return names.Concat(Enumerable.Range(names.Count, declared - names.Count).Select(k => $"class {k}")).ToArray();
+    }
+
+    /// <summary>
+    /// Labels that are values rather than classes: all numbers, and either one is not an integer or there are more
+    /// distinct integers than <see cref="ValueLabelCount"/> and a tenth of the rows (a hundred classes over thousands of
+    /// rows stay classes; a few hundred distinct integers over a few hundred rows are values).
+    /// </summary>
+    private static bool LooksLikeValues(Dictionary<string, int> labelTexts, int rows)
+    {
+        bool integers = true;
+        foreach (string text in labelTexts.Keys)
+        {
+            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value))
+            {
+                return false;
+            }
+
+            integers &= value == Math.Floor(value);
+        }
+
+        return !integers || labelTexts.Count > Math.Max(ValueLabelCount, rows / 10);
+    }
+
+    /// <summary>More distinct integer labels than this (and than a tenth of the rows) make a regression target.</summary>
+    public const int ValueLabelCount = 32;
+
+    private static float[] ReadTargets(string path, Dictionary<string, int> labelTexts, List<int> labelIds, List<int> firstLineOfLabel, string column)
+    {
+        var valueOfId = new float[labelTexts.Count];
+        foreach (var (text, id) in labelTexts)
+        {
+            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !float.IsFinite((float)value))
+            {
+                throw new InvalidDataException(
+                    $"CSV file '{path}' line {firstLineOfLabel[id]}, column {column}: label '{text}' is not a finite number; regression needs a number in every row.");
+            }
+
+            valueOfId[id] = (float)value;
+        }
+
+        return labelIds.Select(id => valueOfId[id]).ToArray();
     }
 
     private static int ResolveLabelColumn(string path, CsvReadOptions options, string[] firstFields, int lineNumber)

@@ -16,7 +16,8 @@ namespace Microsoft.ML.Pruning.MLNet;
 /// </summary>
 public sealed class IterativePruningOptions
 {
-    /// <summary>The label column: a key type (use <c>MapValueToKey</c> first). Default "Label".</summary>
+    /// <summary>The label column, whose type picks the task: a key (multiclass classification; use <c>MapValueToKey</c>
+    /// first), Boolean (binary classification) or Single (regression). Default "Label".</summary>
     public string LabelColumnName { get; set; } = "Label";
 
     /// <summary>The feature column: a known-size vector of <see cref="float"/>. Default "Features".</summary>
@@ -64,24 +65,25 @@ public sealed class IterativePruningOptions
     public int BatchSize { get; set; } = 60;
 
     /// <summary>Dense training epochs before the first round; null (the default) for 10 with <see cref="Architecture"/>
-    /// and 0 with <see cref="Model"/> (the imported weights are the dense reference).</summary>
+    /// (on a table of fewer than 1000 rows, enough epochs for 600 optimizer steps) and 0 with <see cref="Model"/> (the
+    /// imported weights are the dense reference).</summary>
     public int? PretrainEpochs { get; set; }
 
-    /// <summary>The dense epochs in force: <see cref="PretrainEpochs"/> or its default for the network's origin.</summary>
-    internal int EffectivePretrainEpochs => PretrainEpochs ?? (Model is null ? 10 : 0);
-
-    /// <summary>Retraining epochs per round: the schedule of fixed policies, the limit of adaptive ones. Default 10.</summary>
-    public int EpochsPerRound { get; set; } = 10;
+    /// <summary>Retraining epochs per round: the schedule of fixed policies, the limit of adaptive ones; null (the default)
+    /// for 10 (on a table of fewer than 1000 rows, enough epochs for 300 optimizer steps).</summary>
+    public int? EpochsPerRound { get; set; }
 
     /// <summary>When a round's retraining stops; null for ICP on information flow with its default epsilon, deciding every
-    /// quarter epoch, at most <see cref="EpochsPerRound"/> epochs. A policy instance serves one <c>Fit</c>.</summary>
+    /// quarter epoch (on a table of fewer than 1000 rows, only after 100 optimizer steps of the round), at most
+    /// <see cref="EpochsPerRound"/> epochs. A policy instance serves one <c>Fit</c>.</summary>
     public IStoppingPolicy? Stopping { get; set; }
 
     /// <summary>Rows for validation (stopping decisions); null to hold out <see cref="ValidationFraction"/> of the training rows.</summary>
     public IDataView? ValidationData { get; set; }
 
-    /// <summary>Fraction of the training rows held out for validation (chosen by seed) when <see cref="ValidationData"/> is null. Default 0.1.</summary>
-    public double ValidationFraction { get; set; } = 0.1;
+    /// <summary>Fraction of the training rows held out for validation (chosen by seed) when <see cref="ValidationData"/> is
+    /// null; null (the default) for 0.1, or 0.2 on a table of fewer than 1000 rows, where 10% is too few rows to decide on.</summary>
+    public double? ValidationFraction { get; set; }
 
     /// <summary>Rows whose accuracy the report records as test accuracy; null to report the validation rows there.</summary>
     public IDataView? TestData { get; set; }
@@ -136,7 +138,7 @@ public sealed class IterativePruningOptions
             throw new ArgumentOutOfRangeException(nameof(PretrainEpochs), PretrainEpochs, "PretrainEpochs must be 0 or more.");
         }
 
-        if (EpochsPerRound <= 0)
+        if (EpochsPerRound is <= 0)
         {
             throw new ArgumentOutOfRangeException(nameof(EpochsPerRound), EpochsPerRound, "EpochsPerRound must be positive.");
         }
@@ -146,7 +148,7 @@ public sealed class IterativePruningOptions
             throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "BatchSize must be positive.");
         }
 
-        if (ValidationData is null && !(ValidationFraction > 0 && ValidationFraction < 1))
+        if (ValidationData is null && ValidationFraction is { } fraction && !(fraction > 0 && fraction < 1))
         {
             throw new ArgumentOutOfRangeException(nameof(ValidationFraction), ValidationFraction, "ValidationFraction must be in (0, 1) when no ValidationData is given.");
         }
@@ -159,21 +161,37 @@ public sealed class IterativePruningOptions
         ToEngineOptions().Validate();
     }
 
-    /// <summary>The engine's options for these settings.</summary>
-    internal IterativePrunerOptions ToEngineOptions() => new()
+    /// <summary>The validation fraction in force for <paramref name="rows"/> rows of training data.</summary>
+    internal double EffectiveValidationFraction(int rows) =>
+        ValidationFraction ?? (SmallTableDefaults.Applies(rows) ? SmallTableDefaults.ValidationFraction : 0.1);
+
+    /// <summary>The engine's options for these settings; <paramref name="rows"/> (the rows handed to <c>Fit</c>) and
+    /// <paramref name="trainRows"/> (those left for training) pick the small-table defaults, null for the usual ones.</summary>
+    internal IterativePrunerOptions ToEngineOptions(int? rows = null, int? trainRows = null)
     {
-        Method = Stopping is null ? "icp-if" : "custom",
-        Rounds = Rounds,
-        Rate = Rate ?? PruningRate.Fixed(RatePerRound),
-        Scope = Scope,
-        Rewind = Rewind,
-        PretrainEpochs = EffectivePretrainEpochs,
-        Training = new TrainingOptions { Optimizer = Optimizer, BatchSize = BatchSize },
-        Stopping = Stopping ?? new MethodSettings { EpochsPerRound = EpochsPerRound }.Icp(FlowKind.Information),
-        Seed = Seed,
-        CheckpointDirectory = CheckpointDirectory,
-        Resume = Resume,
-    };
+        bool small = rows is { } n && trainRows is not null && SmallTableDefaults.Applies(n);
+        int train = trainRows ?? 0;
+        int epochsPerRound = EpochsPerRound ?? (small ? SmallTableDefaults.Epochs(SmallTableDefaults.RoundSteps, train, BatchSize, 10) : 10);
+        int pretrain = PretrainEpochs ?? (Model is not null ? 0 : small ? SmallTableDefaults.Epochs(SmallTableDefaults.PretrainSteps, train, BatchSize, 10) : 10);
+        double? minEpochs = small ? Math.Min(epochsPerRound, SmallTableDefaults.Epochs(SmallTableDefaults.StepsBeforeDecision, train, BatchSize, 1)) : null;
+        var settings = new MethodSettings { EpochsPerRound = epochsPerRound };
+        return new()
+        {
+            Method = Stopping is null ? "icp-if" : "custom",
+            Rounds = Rounds,
+            Rate = Rate ?? PruningRate.Fixed(RatePerRound),
+            Scope = Scope,
+            Rewind = Rewind,
+            PretrainEpochs = pretrain,
+            Training = new TrainingOptions { Optimizer = Optimizer, BatchSize = BatchSize },
+            Stopping = Stopping ?? (minEpochs is { } min
+                ? new IcpStoppingPolicy(FlowKind.Information, settings.Epsilon, min, epochsPerRound) { CheckEvery = SmallTableDefaults.EpochFraction(SmallTableDefaults.StepsBetweenDecisions, train, BatchSize, settings.AdaptiveCheckEvery), ProbeSize = settings.ProbeSize ?? IcpStoppingPolicy.DefaultProbeSize }
+                : settings.Icp(FlowKind.Information)),
+            Seed = Seed,
+            CheckpointDirectory = CheckpointDirectory,
+            Resume = Resume,
+        };
+    }
 
     private static void CheckWritable(string directory, string option)
     {

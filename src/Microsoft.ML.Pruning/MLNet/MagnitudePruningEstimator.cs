@@ -15,14 +15,27 @@ namespace Microsoft.ML.Pruning.MLNet;
 /// Made by <c>mlContext.Transforms.PruneIterative(...)</c>.
 /// </summary>
 /// <remarks>
-/// Output columns follow ML.NET's multiclass conventions: <c>Score</c> (softmax probabilities, a vector of float with
-/// one slot per class) and <c>PredictedLabel</c> (the arg-max class, a key with the label's key values; ONNX Runtime
-/// hands ML.NET one value per row, so the column is a one-slot vector of that key).
+/// The label column's type picks the task, and the output columns follow ML.NET's conventions for it:
+/// <list type="bullet">
+/// <item>a key (multiclass): <c>Score</c> (softmax probabilities, a vector of float with one slot per class) and
+/// <c>PredictedLabel</c> (the arg-max class, a key with the label's key values; ONNX Runtime hands ML.NET one value
+/// per row, so the column is a one-slot vector of that key);</item>
+/// <item>Boolean (binary): <c>Score</c> (the raw logit), <c>Probability</c> (its sigmoid) and <c>PredictedLabel</c>
+/// (Boolean), all scalars, as <c>mlContext.BinaryClassification.Evaluate</c> reads them;</item>
+/// <item>Single (regression): <c>Score</c> (the predicted value, a scalar), as <c>mlContext.Regression.Evaluate</c>
+/// reads it.</item>
+/// </list>
+/// A binary or regression model saved with <c>mlContext.Model.Save</c> needs one call before
+/// <c>mlContext.Model.Load</c> in the loading app (see <see cref="ScalarScoreMapping.Register"/>); a multiclass model
+/// needs none.
 /// </remarks>
 public sealed class MagnitudePruningEstimator : IEstimator<MagnitudePruningTransformer>
 {
     /// <summary>The name of the score column.</summary>
     public const string ScoreColumnName = "Score";
+
+    /// <summary>The name of the probability column (binary classification).</summary>
+    public const string ProbabilityColumnName = "Probability";
 
     /// <summary>The name of the predicted label column.</summary>
     public const string PredictedLabelColumnName = "PredictedLabel";
@@ -51,11 +64,7 @@ public sealed class MagnitudePruningEstimator : IEstimator<MagnitudePruningTrans
             throw new ArgumentException($"The label column '{Options.LabelColumnName}' is not in the input schema.", nameof(inputSchema));
         }
 
-        if (!label.IsKey || label.Kind != SchemaShape.Column.VectorKind.Scalar)
-        {
-            throw new ArgumentException($"The label column '{Options.LabelColumnName}' must be a scalar key (use MapValueToKey first) but is {label.ItemType}{(label.Kind == SchemaShape.Column.VectorKind.Scalar ? "" : " vector")}.", nameof(inputSchema));
-        }
-
+        string kind = TaskOf(label);
         if (!columns.TryGetValue(Options.FeatureColumnName, out var features))
         {
             throw new ArgumentException($"The feature column '{Options.FeatureColumnName}' is not in the input schema.", nameof(inputSchema));
@@ -74,8 +83,22 @@ public sealed class MagnitudePruningEstimator : IEstimator<MagnitudePruningTrans
         // SchemaShape.Column has no public constructor: describe the new columns with a schema and convert it the way
         // ML.NET's own estimators do (SchemaShape.Create, not public either).
         var added = new DataViewSchema.Builder();
-        added.AddColumn(ScoreColumnName, new VectorDataViewType(NumberDataViewType.Single, 1));
-        added.AddColumn(PredictedLabelColumnName, new VectorDataViewType(new KeyDataViewType(typeof(uint), 1), 1));
+        switch (kind)
+        {
+            case "binary":
+                added.AddColumn(ScoreColumnName, NumberDataViewType.Single);
+                added.AddColumn(ProbabilityColumnName, NumberDataViewType.Single);
+                added.AddColumn(PredictedLabelColumnName, BooleanDataViewType.Instance);
+                break;
+            case "regression":
+                added.AddColumn(ScoreColumnName, NumberDataViewType.Single);
+                break;
+            default:
+                added.AddColumn(ScoreColumnName, new VectorDataViewType(NumberDataViewType.Single, 1));
+                added.AddColumn(PredictedLabelColumnName, new VectorDataViewType(new KeyDataViewType(typeof(uint), 1), 1));
+                break;
+        }
+
         var create = typeof(SchemaShape).GetMethod("Create", System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic, new[] { typeof(DataViewSchema) })
             ?? throw new InvalidOperationException("This version of ML.NET has no SchemaShape.Create(DataViewSchema).");
         foreach (var column in (SchemaShape)create.Invoke(null, new object[] { added.ToSchema() })!)
@@ -84,6 +107,33 @@ public sealed class MagnitudePruningEstimator : IEstimator<MagnitudePruningTrans
         }
 
         return new SchemaShape(columns.Values);
+    }
+
+    /// <summary>The task a label column's type picks (multiclass, binary or regression).</summary>
+    /// <exception cref="ArgumentException">Another type (the message names the column and the accepted types).</exception>
+    private string TaskOf(SchemaShape.Column label)
+    {
+        if (label.Kind == SchemaShape.Column.VectorKind.Scalar)
+        {
+            if (label.IsKey)
+            {
+                return "multiclass";
+            }
+
+            if (label.ItemType is BooleanDataViewType)
+            {
+                return "binary";
+            }
+
+            if (label.ItemType == NumberDataViewType.Single)
+            {
+                return "regression";
+            }
+        }
+
+        string type = label.Kind == SchemaShape.Column.VectorKind.Scalar ? $"{label.ItemType}" : $"a vector of {label.ItemType}";
+        throw new ArgumentException(
+            $"The label column '{Options.LabelColumnName}' must be {DataViewReader.AcceptedLabelTypes} but is {type}.", "inputSchema");
     }
 
     /// <summary>Reads the data once, trains and prunes, exports ONNX and returns the scoring transformer.</summary>
@@ -103,20 +153,22 @@ public sealed class MagnitudePruningEstimator : IEstimator<MagnitudePruningTrans
             }
         }
 
-        var (classCount, featureCount) = DataViewReader.CheckSchema(input.Schema, o.LabelColumnName, o.FeatureColumnName);
-        var definition = Network(o, featureCount, classCount);
+        var columns = DataViewReader.CheckSchema(input.Schema, o.LabelColumnName, o.FeatureColumnName);
+        int featureCount = columns.FeatureCount, classCount = columns.ClassCount;
+        var definition = Network(o, columns);
         var shape = o.Model is null ? o.InputShape : null; // an imported model unfolds rows to its own input shape
         var all = DataViewReader.Read(input, o.LabelColumnName, o.FeatureColumnName, shape, "training data");
-        var histogram = all.ClassHistogram();
-        if (histogram.Count(n => n > 0) < 2)
+        if (columns.Kind != "regression" && all.ClassHistogram().Count(n => n > 0) < 2)
         {
-            throw new ArgumentException($"The label column '{o.LabelColumnName}' holds a single class; classification needs at least two.", nameof(input));
+            throw new ArgumentException(columns.Kind == "binary"
+                ? $"The label column '{o.LabelColumnName}' holds only one value (all true or all false); binary classification needs both."
+                : $"The label column '{o.LabelColumnName}' holds a single class; classification needs at least two.", nameof(input));
         }
 
         // Extra data bypasses the pipeline's transforms: refuse a label mapping other than the training data's before
         // training, as class i would otherwise be scored against another class's rows.
-        CheckExtraData(input.Schema, o.ValidationData, o, "validation data", nameof(IterativePruningOptions.ValidationData));
-        CheckExtraData(input.Schema, o.TestData, o, "test data", nameof(IterativePruningOptions.TestData));
+        CheckExtraData(input.Schema, o.ValidationData, o, columns, "validation data", nameof(IterativePruningOptions.ValidationData));
+        CheckExtraData(input.Schema, o.TestData, o, columns, "test data", nameof(IterativePruningOptions.TestData));
         DataSplit split;
         if (o.ValidationData is { } validationView)
         {
@@ -126,10 +178,11 @@ public sealed class MagnitudePruningEstimator : IEstimator<MagnitudePruningTrans
         else
         {
             var order = SeededRandom.For(o.Seed, 0x7A11).Permutation(all.Count);
-            int validationCount = Math.Max(1, (int)Math.Round(all.Count * o.ValidationFraction));
+            double fraction = o.EffectiveValidationFraction(all.Count);
+            int validationCount = Math.Max(1, (int)Math.Round(all.Count * fraction));
             if (validationCount >= all.Count)
             {
-                throw new ArgumentException($"The training data has {all.Count} rows: too few to hold out {o.ValidationFraction:P0} for validation.", nameof(input));
+                throw new ArgumentException($"The training data has {all.Count} rows: too few to hold out {fraction:P0} for validation.", nameof(input));
             }
 
             var validation = all.Select(order.Take(validationCount).Order().ToArray(), "validation data (held out)");
@@ -137,8 +190,22 @@ public sealed class MagnitudePruningEstimator : IEstimator<MagnitudePruningTrans
             split = new DataSplit(train, validation, o.TestData is null ? validation : ReadTest());
         }
 
-        ch.Info(MessageSensitivity.None, $"PruneIterative: {split.Train.Count} training, {split.Validation.Count} validation rows, {featureCount} features, {classCount} classes; {definition.Name} with {definition.PrunableLayers.Sum(l => l.WeightCount):N0} prunable weights.");
-        var engineOptions = o.ToEngineOptions();
+        // Regression targets are trained standardised (a network's initial outputs are near 0, the targets may be in the
+        // hundreds); the exported graph maps its output back, so Score is a raw value. R² does not change.
+        Standardization? targetScaling = null;
+        if (columns.Kind == "regression" && o.Model is null)
+        {
+            targetScaling = Standardization.OfTargets(split.Train);
+            split = Standardization.Apply(split, targetScaling.ApplyToTargets);
+        }
+
+        ch.Info(MessageSensitivity.None, $"PruneIterative: {split.Train.Count} training, {split.Validation.Count} validation rows, {featureCount} features, {(columns.Kind == "multiclass" ? $"{classCount} classes" : columns.Kind)}; {definition.Name} with {definition.PrunableLayers.Sum(l => l.WeightCount):N0} prunable weights.");
+        var engineOptions = o.ToEngineOptions(all.Count, split.Train.Count) with { Task = columns.Task };
+        if (SmallTableDefaults.Applies(all.Count))
+        {
+            ch.Info(MessageSensitivity.None, $"PruneIterative: a small table ({all.Count} rows < {SmallTableDefaults.Rows}): options left at their defaults count training in optimizer steps ({engineOptions.PretrainEpochs} dense epochs, {engineOptions.Stopping.Name}).");
+        }
+
         var progress = new LoggingProgress(ch, o.Progress);
         using var result = new IterativePruner(engineOptions).Run(definition, split, progress, o.CancellationToken);
         var report = result.Report;
@@ -146,20 +213,23 @@ public sealed class MagnitudePruningEstimator : IEstimator<MagnitudePruningTrans
         {
             Storage = o.Storage,
             Metadata = OnnxExporter.MetadataFrom(report, result.Masks),
+            Task = columns.Task,
+            OutputStandardization = targetScaling,
         };
         // An imported model keeps its own graph for SaveOnnx; ML.NET scores through the standard interface.
         var onnx = OnnxExporter.Export(result.Network, exportOptions);
         var scoring = o.Model is null ? onnx : OnnxExporter.ExportForScoring(result.Network, exportOptions);
         ch.Info(MessageSensitivity.None, $"PruneIterative done: sparsity {report.Final!.Sparsity:P1}, validation {report.Metric} {report.FormatMetric(report.Final.ValMetric)} (dense {report.FormatMetric(report.Dense!.ValMetric)}), {report.TotalEpochs:0.##} epochs.");
         ch.Dispose();
-        return MagnitudePruningTransformer.Create(input, o, report, onnx, scoring);
+        return MagnitudePruningTransformer.Create(input, o, columns.Kind, report, onnx, scoring);
 
         InMemoryDataset ReadTest() => DataViewReader.Read(o.TestData!, o.LabelColumnName, o.FeatureColumnName, shape, "test data");
     }
 
     /// <summary>The network to prune: the imported model (checked against the columns) or the architecture's definition.</summary>
-    private static INetworkSource Network(IterativePruningOptions o, int featureCount, int classCount)
+    private static INetworkSource Network(IterativePruningOptions o, DataViewReader.Columns columns)
     {
+        int featureCount = columns.FeatureCount, classCount = columns.OutputWidth;
         if (o.Model is not { } model)
         {
             var definition = o.Architecture.Define(featureCount, o.InputShape, classCount);
@@ -174,6 +244,13 @@ public sealed class MagnitudePruningEstimator : IEstimator<MagnitudePruningTrans
                 + $"(input '{model.InputName}' [N, {string.Join(", ", model.InputShape)}]).", nameof(IterativePruningOptions.Model));
         }
 
+        if (columns.Kind != "multiclass" && model.OutputWidth != 1)
+        {
+            throw new ArgumentException(
+                $"The label column '{o.LabelColumnName}' asks for {columns.Kind} ({columns.Kind} needs one output) but the model '{model.Name}' outputs {model.OutputWidth} values.",
+                nameof(IterativePruningOptions.Model));
+        }
+
         if (classCount > model.OutputWidth)
         {
             throw new ArgumentException(
@@ -185,7 +262,7 @@ public sealed class MagnitudePruningEstimator : IEstimator<MagnitudePruningTrans
     }
 
     /// <summary>Checks the columns of validation or test data, and that its label keys are the training data's.</summary>
-    private static void CheckExtraData(DataViewSchema training, IDataView? other, IterativePruningOptions o, string what, string option)
+    private static void CheckExtraData(DataViewSchema training, IDataView? other, IterativePruningOptions o, DataViewReader.Columns columns, string what, string option)
     {
         if (other is null)
         {
@@ -193,7 +270,18 @@ public sealed class MagnitudePruningEstimator : IEstimator<MagnitudePruningTrans
         }
 
         string labelColumn = o.LabelColumnName;
-        DataViewReader.CheckSchema(other.Schema, labelColumn, o.FeatureColumnName, what);
+        var theirColumns = DataViewReader.CheckSchema(other.Schema, labelColumn, o.FeatureColumnName, what);
+        if (theirColumns.Kind != columns.Kind)
+        {
+            throw new ArgumentException(
+                $"The label column '{labelColumn}' of the {what} ({option}) is {other.Schema[labelColumn].Type} ({theirColumns.Kind}) but the training data's is {training[labelColumn].Type} ({columns.Kind}).", option);
+        }
+
+        if (columns.Kind != "multiclass")
+        {
+            return;
+        }
+
         var mine = training[labelColumn];
         var theirs = other.Schema[labelColumn];
         ulong trainCount = ((KeyDataViewType)mine.Type).Count, otherCount = ((KeyDataViewType)theirs.Type).Count;

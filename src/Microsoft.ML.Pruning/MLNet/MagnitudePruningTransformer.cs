@@ -13,7 +13,9 @@ namespace Microsoft.ML.Pruning.MLNet;
 /// <remarks>
 /// Scoring and saving are delegated to a chain of ML.NET's own transformers, so
 /// <c>mlContext.Model.Save</c> writes an ordinary ML.NET model and <c>mlContext.Model.Load</c> reads it back in any
-/// process with no registration (the loaded object is that chain, not this type). Dispose the transformer to free
+/// process (the loaded object is that chain, not this type): a multiclass model with no registration, a binary or
+/// regression model after <see cref="ScalarScoreMapping.Register"/>, as its last step is a <c>CustomMapping</c> of
+/// this library. Dispose the transformer to free
 /// ONNX Runtime's session and the model's temporary file.
 /// </remarks>
 public sealed class MagnitudePruningTransformer : ITransformer, IDisposable
@@ -60,7 +62,8 @@ public sealed class MagnitudePruningTransformer : ITransformer, IDisposable
     /// <inheritdoc />
     public IDataView Transform(IDataView input) => _inner.Transform(input);
 
-    /// <summary>Saves the scoring chain (ML.NET's own transformers), so loading needs no registration.</summary>
+    /// <summary>Saves the scoring chain (ML.NET's own transformers; binary and regression end with
+    /// <see cref="ScalarScoreMapping"/>'s step, which loading apps register once).</summary>
     void ICanSaveModel.Save(ModelSaveContext ctx) => ((ICanSaveModel)_inner).Save(ctx);
 
     /// <summary>Frees ONNX Runtime's session and deletes the temporary model file.</summary>
@@ -75,7 +78,8 @@ public sealed class MagnitudePruningTransformer : ITransformer, IDisposable
     /// <param name="report">What the run measured.</param>
     /// <param name="onnx">The model <see cref="SaveOnnx"/> writes.</param>
     /// <param name="scoringModel">The model the chain scores with: input Features, outputs Score and PredictedLabel.</param>
-    internal static MagnitudePruningTransformer Create(IDataView input, IterativePruningOptions options, PruningReport report, byte[] onnx, byte[] scoringModel)
+    /// <param name="task">The task the label picked: multiclass, binary or regression.</param>
+    internal static MagnitudePruningTransformer Create(IDataView input, IterativePruningOptions options, string task, PruningReport report, byte[] onnx, byte[] scoringModel)
     {
         // The scoring chain is made of ML.NET's own transformers; a context of ours builds them (a catalog does not
         // expose the caller's MLContext).
@@ -94,12 +98,24 @@ public sealed class MagnitudePruningTransformer : ITransformer, IDisposable
                 scoring = scoring.Append(context.Transforms.CopyColumns(OnnxExporter.InputName, options.FeatureColumnName));
             }
 
-            scoring = scoring
-                .Append(context.Transforms.ApplyOnnxModel(
-                    new[] { MagnitudePruningEstimator.ScoreColumnName, OnnxExporter.PredictedLabelName },
-                    new[] { OnnxExporter.InputName },
-                    modelFile))
-                .Append(PredictedLabelMapping(context, input.Schema[options.LabelColumnName]));
+            scoring = task switch
+            {
+                "multiclass" => scoring
+                    .Append(context.Transforms.ApplyOnnxModel(
+                        new[] { MagnitudePruningEstimator.ScoreColumnName, OnnxExporter.PredictedLabelName },
+                        new[] { OnnxExporter.InputName },
+                        modelFile))
+                    .Append(PredictedLabelMapping(context, input.Schema[options.LabelColumnName])),
+                "binary" => scoring
+                    .Append(context.Transforms.ApplyOnnxModel(
+                        new[] { OnnxExporter.ScoreName, OnnxExporter.ProbabilityName, OnnxExporter.PredictedLabelName },
+                        new[] { OnnxExporter.InputName },
+                        modelFile))
+                    .Append(ScalarScoreMapping.For(context, task)),
+                _ => scoring
+                    .Append(context.Transforms.ApplyOnnxModel(new[] { OnnxExporter.ScoreName }, new[] { OnnxExporter.InputName }, modelFile))
+                    .Append(ScalarScoreMapping.For(context, task)),
+            };
             var fitted = (TransformerChain<ITransformer>)scoring.Fit(input);
             return new MagnitudePruningTransformer(fitted, report, onnx, modelFile);
         }

@@ -12,7 +12,8 @@ public static class PruningCatalog
 {
     /// <summary>
     /// Trains a network on the label and feature columns, prunes it iteratively and scores with the exported sparse
-    /// ONNX model.
+    /// ONNX model. The label column's type picks the task: a key is multiclass classification, a Boolean binary
+    /// classification, a Single regression (see <see cref="MagnitudePruningEstimator"/> for the output columns).
     /// </summary>
     /// <example>
     /// <code>
@@ -36,7 +37,7 @@ public static class PruningCatalog
 
     /// <summary>Iterative pruning with the most common settings; see <see cref="IterativePruningOptions"/> for all.</summary>
     /// <param name="catalog">The transforms catalog.</param>
-    /// <param name="labelColumnName">A key-typed label column.</param>
+    /// <param name="labelColumnName">The label column; its type picks the task: a key (multiclass), Boolean (binary) or Single (regression).</param>
     /// <param name="featureColumnName">A known-size vector of float.</param>
     /// <param name="architecture">The network; default LeNet-300-100.</param>
     /// <param name="rounds">Pruning rounds; default 10.</param>

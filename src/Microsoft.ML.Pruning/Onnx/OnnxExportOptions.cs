@@ -1,3 +1,6 @@
+using Microsoft.ML.Pruning.Data;
+using Microsoft.ML.Pruning.Tasks;
+
 namespace Microsoft.ML.Pruning.Onnx;
 
 /// <summary>Options of <see cref="OnnxExporter"/>: how weights are stored and which metadata the file carries.</summary>
@@ -19,4 +22,16 @@ public sealed record OnnxExportOptions
 
     /// <summary>The model's <c>model_version</c> (an integer the producer may bump on each export); 1 by default.</summary>
     public long ModelVersion { get; init; } = 1;
+
+    /// <summary>The task whose output head ends a scoring graph (softmax and arg-max, sigmoid and threshold, or the
+    /// value; see <c>docs/onnx-format.md</c>); null (the default) for multiclass over the network's outputs.</summary>
+    public PredictionTask? Task { get; init; }
+
+    /// <summary>Standardisation applied to the features in training; the scoring graph starts with the same
+    /// <c>Sub</c>/<c>Div</c>, so it takes raw features. Null (the default) for none.</summary>
+    public Standardization? InputStandardization { get; init; }
+
+    /// <summary>Standardisation applied to regression targets in training; the scoring graph ends with the inverse
+    /// (<c>Mul</c>/<c>Add</c>), so its <c>Score</c> is a raw value. Null (the default) for none.</summary>
+    public Standardization? OutputStandardization { get; init; }
 }

@@ -38,7 +38,11 @@ public static class OnnxExporter
     /// <summary>The first graph output: float <c>[N, classes]</c>, softmax probabilities (ML.NET's <c>Score</c>).</summary>
     public const string ScoreName = "Score";
 
-    /// <summary>The second graph output: int64 <c>[N]</c>, the 0-based class index with the highest score.</summary>
+    /// <summary>The binary classifier's probability output: float <c>[N, 1]</c>, the sigmoid of <see cref="ScoreName"/>.</summary>
+    public const string ProbabilityName = "Probability";
+
+    /// <summary>The predicted label: multiclass int64 <c>[N]</c>, the 0-based class index with the highest score; binary
+    /// bool <c>[N, 1]</c>, the logit is above 0.</summary>
     public const string PredictedLabelName = "PredictedLabel";
 
     /// <summary>The ONNX IR version written (8: read by ONNX Runtime 1.10 and later).</summary>
@@ -79,9 +83,14 @@ public static class OnnxExporter
         ArgumentNullException.ThrowIfNull(network);
         options ??= new OnnxExportOptions();
         CheckOptions(options);
-        return network is OnnxGraphNetwork imported
-            ? ScoringGraphWriter.CreateModel(imported, options).ToByteArray()
-            : CreateModel(network, options).ToByteArray();
+        if (network is not OnnxGraphNetwork imported)
+        {
+            return CreateModel(network, options).ToByteArray();
+        }
+
+        var model = ScoringGraphWriter.CreateModel(imported, options);
+        OnnxStandardizationSteps.Apply(model.Graph, options);
+        return model.ToByteArray();
     }
 
     /// <summary>
@@ -226,8 +235,9 @@ public static class OnnxExporter
             ProducerVersion = ProducerVersion,
             ModelVersion = options.ModelVersion,
             DocString = options.Description ?? definition.Describe(),
-            Graph = new OnnxGraphBuilder(definition, Read, options.Storage).Build(),
+            Graph = new OnnxGraphBuilder(definition, Read, options.Storage, options.Task).Build(),
         };
+        OnnxStandardizationSteps.Apply(model.Graph, options);
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = OpsetVersion });
         foreach (var (key, value) in options.Metadata)
         {

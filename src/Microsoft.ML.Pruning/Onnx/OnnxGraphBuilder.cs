@@ -5,7 +5,7 @@ namespace Microsoft.ML.Pruning.Onnx;
 
 /// <summary>
 /// Translates a <see cref="NetworkDefinition"/> and its weights into an ONNX graph (opset <see cref="OnnxExporter.OpsetVersion"/>):
-/// input <c>Features</c> float [N, F], outputs <c>Score</c> (softmax) float [N, classes] and <c>PredictedLabel</c> int64 [N].
+/// input <c>Features</c> float [N, F], then the task's output head (<see cref="OnnxOutputHead"/>).
 /// </summary>
 /// <remarks>
 /// Names: each layer's node and output value are named by its module path (<c>fc1</c>, <c>stage2_block0.conv1</c>), its
@@ -17,20 +17,23 @@ internal sealed class OnnxGraphBuilder
 {
     private static readonly HashSet<string> ReservedValueNames = new(StringComparer.Ordinal)
     {
-        OnnxExporter.InputName, OnnxExporter.ScoreName, OnnxExporter.PredictedLabelName,
+        OnnxExporter.InputName, OnnxExporter.ScoreName, OnnxExporter.ProbabilityName, OnnxExporter.PredictedLabelName,
     };
 
     private readonly NetworkDefinition _definition;
     private readonly Func<string, (long[] Shape, float[] Values)> _readTensor;
     private readonly OnnxStorage _storage;
+    private readonly Tasks.PredictionTask? _task;
     private readonly GraphProto _graph = new();
     private readonly HashSet<string> _prunableWeights;
 
     /// <param name="definition">The network.</param>
     /// <param name="readTensor">Reads a state tensor (shape and float32 values, row-major) by its state key.</param>
     /// <param name="storage">How prunable weights are stored.</param>
-    public OnnxGraphBuilder(NetworkDefinition definition, Func<string, (long[] Shape, float[] Values)> readTensor, OnnxStorage storage)
+    /// <param name="task">The task whose output head ends the graph; null for multiclass.</param>
+    public OnnxGraphBuilder(NetworkDefinition definition, Func<string, (long[] Shape, float[] Values)> readTensor, OnnxStorage storage, Tasks.PredictionTask? task = null)
     {
+        _task = task;
         _definition = definition;
         _readTensor = readTensor;
         _storage = storage;
@@ -46,7 +49,7 @@ internal sealed class OnnxGraphBuilder
         string logits = Emit(_definition.Layers, OnnxExporter.InputName, prefix: "");
 
         // Layer names cannot hold a '/', so the head's node names never clash with a layer's.
-        OnnxClassifierHead.Emit(_graph, logits, _definition.ClassCount, name => name);
+        OnnxOutputHead.Emit(_graph, logits, _task, _definition.ClassCount, name => name);
         return _graph;
     }
 

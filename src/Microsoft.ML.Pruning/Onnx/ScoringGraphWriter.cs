@@ -6,7 +6,7 @@ namespace Microsoft.ML.Pruning.Onnx;
 /// <summary>
 /// Writes an imported network with the library's standard scoring interface, for ML.NET's OnnxTransformer: input
 /// <c>Features</c> float <c>[N, F]</c>, reshaped to the user's input shape, then the user's nodes up to the logits, then
-/// the head every scoring model ends with (<see cref="OnnxClassifierHead"/>: <c>Score</c>, <c>PredictedLabel</c>).
+/// the head every scoring model ends with (<see cref="OnnxOutputHead"/>, per task).
 /// </summary>
 /// <remarks>The user's final Softmax/LogSoftmax (and any node the logits do not depend on) is left out: the head
 /// applies its own softmax to the logits. User values that happen to be named like the interface's are renamed.</remarks>
@@ -26,8 +26,8 @@ internal static class ScoringGraphWriter
         target.ValueInfo.Clear(); // shapes of values that may be gone; nothing needs them
         target.Input.Clear();
         target.Output.Clear();
-        target.Input.Add(OnnxClassifierHead.Value(OnnxExporter.InputName, TensorProto.Types.DataType.Float,
-            OnnxClassifierHead.Batch(), new TensorShapeProto.Types.Dimension { DimValue = graph.InputFeatures }));
+        target.Input.Add(OnnxOutputHead.Value(OnnxExporter.InputName, TensorProto.Types.DataType.Float,
+            OnnxOutputHead.Batch(), new TensorShapeProto.Types.Dimension { DimValue = graph.InputFeatures }));
         var names = target.Node.Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
         string Unique(string wanted)
         {
@@ -52,7 +52,7 @@ internal static class ScoringGraphWriter
             target.Node.Insert(0, reshape);
         }
 
-        OnnxClassifierHead.Emit(target, logits, network.Model.OutputWidth, Unique);
+        OnnxOutputHead.Emit(target, logits, options.Task, network.Model.OutputWidth, Unique);
         DropUnusedInitializers(target);
         return model;
     }
@@ -64,7 +64,7 @@ internal static class ScoringGraphWriter
         var all = target.Node.SelectMany(n => n.Input.Concat(n.Output)).Concat(target.Initializer.Select(t => t.Name))
             .Concat(target.SparseInitializer.Select(s => s.Values?.Name ?? "")).Append(graph.InputName).ToHashSet(StringComparer.Ordinal);
         var renames = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (string reserved in new[] { OnnxExporter.InputName, OnnxExporter.ScoreName, OnnxExporter.PredictedLabelName })
+        foreach (string reserved in new[] { OnnxExporter.InputName, OnnxExporter.ScoreName, OnnxExporter.ProbabilityName, OnnxExporter.PredictedLabelName })
         {
             bool flatInput = reserved == OnnxExporter.InputName && graph.InputName == reserved && graph.InputDims.Length == 1;
             if (!all.Contains(reserved) || flatInput)

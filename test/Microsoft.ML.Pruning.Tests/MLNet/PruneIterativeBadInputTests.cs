@@ -83,8 +83,9 @@ public sealed class PruneIterativeBadInputTests
         var spy = new ProgressSpy();
         var data = Ml.Data.LoadFromEnumerable(Small(30, i => i));
         var e = Assert.ThrowsAny<ArgumentException>(() => Ml.Transforms.PruneIterative(Quick(spy)).Fit(data));
-        Assert.Contains("key type", e.Message);
-        Assert.Contains("MapValueToKey", e.Message);
+        Assert.Contains("label column 'Label'", e.Message);
+        Assert.Contains("a key (multiclass classification: MapValueToKey), Boolean (binary classification) or Single (regression)", e.Message);
+        Assert.Contains("but is String", e.Message);
     }
 
     [Fact]
@@ -130,7 +131,7 @@ public sealed class PruneIterativeBadInputTests
     public void TestDataThatSkippedTheLabelMapping()
     {
         var rawTest = Ml.Data.LoadFromEnumerable(Small(30, i => i));
-        var e = FitFails(Small(30, i => i), spy => Quick(spy).With(o => o.TestData = rawTest), "of the test data must be a key type");
+        var e = FitFails(Small(30, i => i), spy => Quick(spy).With(o => o.TestData = rawTest), "of the test data must be a key (multiclass classification: MapValueToKey)");
         Assert.Contains("MapValueToKey fitted on the training data", e.Message);
     }
 

@@ -87,7 +87,7 @@ public sealed class QuickstartNotebookTests
         }
 
         string outDir = Path.Combine(temp.Path, "pruning-quickstart-output");
-        foreach (var file in new[] { "digits-icp.onnx", "digits-icp.zip", "icp-report/report.json", "icp-report/report.md", "icp-report/accuracy-vs-sparsity.png", "icp-report/flow-distance.png" })
+        foreach (var file in new[] { "digits-icp.onnx", "digits-icp.zip", "table-binary.zip", "icp-report/report.json", "icp-report/report.md", "icp-report/accuracy-vs-sparsity.png", "icp-report/flow-distance.png" })
         {
             Assert.True(File.Exists(Path.Combine(outDir, file)), $"the notebook did not write {file}");
         }
