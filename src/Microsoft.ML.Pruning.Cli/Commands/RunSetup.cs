@@ -106,6 +106,8 @@ internal static partial class RunSetup
                 Q = q,
                 // The reference code retrains in "iterations" of two epochs and decides after each.
                 CheckEvery = settings.CheckEvery ?? (reference ? 2 : null),
+                // ... and stops on a consistent flow whatever the accuracy.
+                StopOnFlowAlone = reference,
             }) with { Method = spec.Text };
             if (reference && options.Rewind.Kind == RewindKind.Init)
             {

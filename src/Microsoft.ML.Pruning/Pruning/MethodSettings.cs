@@ -47,6 +47,10 @@ public sealed record MethodSettings
     /// <summary>Training rows in ICP's probe set; null for the policy's default.</summary>
     public int? ProbeSize { get; init; }
 
+    /// <summary>ICP stops on a consistent flow whatever the validation metric, as the reference code does, instead of
+    /// only within <see cref="IcpStoppingPolicy.DefaultFlowStopTolerance"/> of the dense metric. Default false.</summary>
+    public bool StopOnFlowAlone { get; init; }
+
     /// <summary>The schedule of fixed methods: <see cref="EpochsPerRound"/> rounded up to whole epochs.</summary>
     public int FixedEpochs => (int)Math.Ceiling(EpochsPerRound - 1e-9);
 
@@ -58,5 +62,9 @@ public sealed record MethodSettings
 
     /// <summary>An ICP policy on <paramref name="flow"/> with these settings (a new instance: one per run).</summary>
     public IcpStoppingPolicy Icp(FlowKind flow)
-        => new(flow, Epsilon, null, EpochsPerRound) { CheckEvery = AdaptiveCheckEvery, ProbeSize = ProbeSize ?? IcpStoppingPolicy.DefaultProbeSize };
+        => new(flow, Epsilon, null, EpochsPerRound) {
+            CheckEvery = AdaptiveCheckEvery,
+            ProbeSize = ProbeSize ?? IcpStoppingPolicy.DefaultProbeSize,
+            FlowStopTolerance = StopOnFlowAlone ? null : IcpStoppingPolicy.DefaultFlowStopTolerance,
+        };
 }

@@ -88,7 +88,7 @@ public sealed class SubEpochDecisionTests
         {
             Rounds = 1,
             Training = FastOptions().Training with { BatchSize = 19 },
-            Stopping = new IcpStoppingPolicy(FlowKind.Information, epsilon: 1e9, maxEpochs: 2) { CheckEvery = 0.25, StopAtDenseAccuracy = false, ProbeSize = 50 },
+            Stopping = new IcpStoppingPolicy(FlowKind.Information, epsilon: 1e9, maxEpochs: 2) { CheckEvery = 0.25, StopAtDenseAccuracy = false, ProbeSize = 50, FlowStopTolerance = null },
         };
 
         using var result = Run(options);

@@ -33,7 +33,7 @@ public sealed class IcpStoppingPolicyTests
     public void ANetworkComparedWithItselfHasDistanceZeroAndStopsAtMinEpochs(FlowKind kind)
     {
         using var network = TrainedMlp();
-        using var policy = new IcpStoppingPolicy(kind, minEpochs: 3, maxEpochs: 10) { StopAtDenseAccuracy = false, ProbeSize = 200 };
+        using var policy = new IcpStoppingPolicy(kind, minEpochs: 3, maxEpochs: 10) { StopAtDenseAccuracy = false, ProbeSize = 200, FlowStopTolerance = null };
         policy.Initialize(new DenseReference(network, Digits, 0.9, 1, PredictionTask.Multiclass(10)));
 
         var early = policy.Check(new StoppingContext(1, 2, 2 * 100L, 0.5, 0.9, 1.0, network));
@@ -43,6 +43,30 @@ public sealed class IcpStoppingPolicyTests
         Assert.True(atMin.Stop);
         Assert.Equal(StopReasons.FlowConsistent, atMin.Reason);
         Assert.Equal(0.0, atMin.FlowDistance!.Value, 9);
+    }
+
+    [Fact]
+    public void AConsistentFlowStopsTheRoundOnlyNearTheDenseMetricUnlessToldToStopOnTheFlowAlone()
+    {
+        using var network = TrainedMlp();
+        var reference = new DenseReference(network, Digits, 0.9, 1, PredictionTask.Multiclass(10));
+        using var guarded = new IcpStoppingPolicy(FlowKind.Information, maxEpochs: 10) { StopAtDenseAccuracy = false, ProbeSize = 100 };
+        using var flowAlone = new IcpStoppingPolicy(FlowKind.Information, maxEpochs: 10) { StopAtDenseAccuracy = false, ProbeSize = 100, FlowStopTolerance = null };
+        guarded.Initialize(reference);
+        flowAlone.Initialize(reference);
+
+        // The same network as the dense one: its flow is consistent (distance 0) whatever the metric says.
+        var farBelow = guarded.Check(new StoppingContext(1, 1, 100L, 0.5, 0.9, 1.0, network));
+        var close = guarded.Check(new StoppingContext(1, 1.25, 125L, 0.895, 0.9, 1.0, network));
+        var alone = flowAlone.Check(new StoppingContext(1, 1, 100L, 0.5, 0.9, 1.0, network));
+
+        Assert.False(farBelow.Stop);
+        Assert.Equal(0.0, farBelow.FlowDistance!.Value, 9);
+        Assert.True(close.Stop);
+        Assert.Equal(StopReasons.FlowConsistent, close.Reason);
+        Assert.True(alone.Stop);
+        Assert.Equal(StopReasons.FlowConsistent, alone.Reason);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new IcpStoppingPolicy(FlowKind.Information) { FlowStopTolerance = -0.1 });
     }
 
     [Fact]
