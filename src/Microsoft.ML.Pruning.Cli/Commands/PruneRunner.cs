@@ -110,7 +110,7 @@ internal static class PruneRunner
         string modelPath = set.FinalPath("model.onnx");
         string stagedModel = set.StagingPath("model.onnx");
         var storage = Enum.Parse<OnnxStorage>(settings.Storage, ignoreCase: true);
-        OnnxExporter.Save(result.Network, stagedModel, new OnnxExportOptions { Storage = storage, Metadata = OnnxExporter.MetadataFrom(report, result.Masks) });
+        OnnxExporter.Save(result.Network, stagedModel, new OnnxExportOptions { Storage = storage, Compact = settings.CompactExport, Metadata = OnnxExporter.MetadataFrom(report, result.Masks) });
         set.Staged("model.onnx");
         report = report with { Onnx = new OnnxExportInfo(modelPath, new FileInfo(stagedModel).Length, settings.Storage.ToLowerInvariant()) };
         bool cancelled = false;

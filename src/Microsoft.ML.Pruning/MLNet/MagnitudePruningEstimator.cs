@@ -145,6 +145,7 @@ public sealed class MagnitudePruningEstimator : IEstimator<MagnitudePruningTrans
         var exportOptions = new OnnxExportOptions
         {
             Storage = o.Storage,
+            Compact = o.Granularity == PruningGranularity.Channel,
             Metadata = OnnxExporter.MetadataFrom(report, result.Masks),
         };
         // An imported model keeps its own graph for SaveOnnx; ML.NET scores through the standard interface.

@@ -19,4 +19,12 @@ public sealed record OnnxExportOptions
 
     /// <summary>The model's <c>model_version</c> (an integer the producer may bump on each export); 1 by default.</summary>
     public long ModelVersion { get; init; } = 1;
+
+    /// <summary>
+    /// Writes the network physically smaller (<see cref="Pruning.NetworkCompactor"/>): channels removed by channel
+    /// pruning and units left dead by weight pruning are gone, their constant outputs folded into the next layer's bias,
+    /// so Gemm, Conv and BatchNormalization run on smaller dense tensors and the model scores faster. Default false: the
+    /// graph keeps the network's shapes. Built-in networks only; an imported graph is written with its own shapes.
+    /// </summary>
+    public bool Compact { get; init; }
 }
