@@ -135,6 +135,9 @@ internal static class ChannelBenchmark
             }
         }
 
+        // Room right of the dense line for the weight-pruned points' labels.
+        double right = rows.Select(r => r.Deployment.LatencyRatios.FirstOrDefault(l => l.Batch == 64)?.Median ?? 1).Append(1.0).Max();
+        plot.Axes.SetLimitsX(0, right + 0.25);
         var dense = plot.Add.VerticalLine(1.0);
         dense.LegendText = "dense latency";
         dense.LinePattern = LinePattern.Dashed;
