@@ -59,6 +59,22 @@ internal static class OnnxStorageModels
                 OnnxExporter.Save(network, Path.Combine(directory, $"{stem}_auto-global80.onnx"), new OnnxExportOptions { Storage = OnnxStorage.Auto });
             }
 
+            using (var network = NetworkBuilder.Build(definition, seed: 11))
+            {
+                // Channel pruning, compacted: smaller dense layers, in every storage mode.
+                using (var masks = new MaskSet(network))
+                {
+                    PruningCriterion.Channels().Prune(masks, PruningRate.Fixed(0.5), PruningScope.Layerwise, Array.Empty<LayerPruningOverride>());
+                    MagnitudePruner.Prune(masks, PruningRate.Fixed(0.8), PruningScope.Layerwise);
+                }
+
+                foreach (var storage in new[] { OnnxStorage.Dense, OnnxStorage.Sparse, OnnxStorage.Auto })
+                {
+                    OnnxExporter.Save(network, Path.Combine(directory, $"{stem}_channel50-compact_{storage.ToString().ToLowerInvariant()}.onnx"),
+                        new OnnxExportOptions { Storage = storage, Compact = true });
+                }
+            }
+
             string input = shape.Length == 0 ? features.ToString(c) : shape.Replace(',', 'x');
             md.AppendLine(c, $"| {definition.Name} | {input} | {bytes[0]:N0} | {bytes[1]:N0} | {(double)bytes[1] / bytes[0]:F3} | {bytes[2]:N0} |");
         }

@@ -58,6 +58,41 @@ switch (command)
         break;
     }
 
+    case "channel":
+    {
+        // Reduced to fit a 2-core machine in about an hour: few rounds and epochs, fewer synthetic rows (see docs/benchmarks.md).
+        string mnist = Arg("data", BenchmarkData.DefaultSpec());
+        int shapesRows = int.Parse(Arg("shapes-rows", "1000"));
+        var cases = new List<ChannelBenchmark.Case>
+        {
+            new("lenet5", mnist, 10_000, Rounds: 3, Rate: 0.3, DenseEpochs: 5, MaxEpochsPerRound: 3),
+            new("conv2", mnist, 10_000, Rounds: 3, Rate: 0.3, DenseEpochs: 3, MaxEpochsPerRound: 2, TrainRows: 3000),
+            new("resnet20", "synthetic-shapes", shapesRows, Rounds: 3, Rate: 0.3, DenseEpochs: 4, MaxEpochsPerRound: 2),
+            new("vgg11", "synthetic-shapes", shapesRows, Rounds: 3, Rate: 0.3, DenseEpochs: 4, MaxEpochsPerRound: 2),
+            new("conv4", mnist, 10_000, Rounds: 3, Rate: 0.3, DenseEpochs: 3, MaxEpochsPerRound: 2, TrainRows: 2000),
+        };
+        var only = Arg("arch", "");
+        if (only.Length > 0)
+        {
+            cases = cases.Where(c => only.Split(',').Contains(c.Architecture)).ToList();
+        }
+
+        var measurement = new Microsoft.ML.Pruning.Onnx.OnnxMeasurementOptions { MinRuns = 11, SecondsPerBatch = 0.5, WarmupRuns = 3, Threads = 1 };
+        string reproduce = "dotnet run -c Release --project test/Microsoft.ML.Pruning.Benchmarks -- channel --write docs/benchmarks.md --chart docs/images/channel-vs-weight.png";
+        string? target = Arg("write", "") is { Length: > 0 } t ? t : null;
+        string? chart = Arg("chart", "") is { Length: > 0 } ch ? ch : null;
+        string md = ChannelBenchmark.Run(cases, measurement, chart, partialMd =>
+        {
+            Console.WriteLine(partialMd);
+            if (target is not null)
+            {
+                MarkdownSection.Write(target, "Channel against weight pruning", partialMd, reproduce);
+            }
+        });
+        Console.WriteLine(md);
+        break;
+    }
+
     case "scoring":
     {
         string spec = Arg("data", BenchmarkData.DefaultSpec());

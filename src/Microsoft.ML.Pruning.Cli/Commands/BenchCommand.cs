@@ -148,7 +148,7 @@ internal static class BenchCommand
 
         public PruningReport Complete(PruningResult result, PruningReport report)
         {
-            var model = Onnx.OnnxExporter.Export(result.Network, new Onnx.OnnxExportOptions { Storage = Onnx.OnnxStorage.Auto });
+            var model = Onnx.OnnxExporter.Export(result.Network, new Onnx.OnnxExportOptions { Storage = Onnx.OnnxStorage.Auto, Compact = settings.CompactExport });
             progress?.WriteLine($"[{report.Method} seed {report.Seed}] measuring the model against the {DeploymentStep.DenseName} with ONNX Runtime...");
             return DeploymentStep.Attach(report, model, () => _dense ??= DeploymentStep.DenseCounterpart(source, settings.Seed), settings.Measurement!, cancellationToken);
         }

@@ -14,6 +14,9 @@ internal sealed class CommonOptions
     public Option<int> Epochs { get; } = new("--epochs") { Description = "Retraining epochs per round (the limit for adaptive stopping: imp-ar, icp-*).", DefaultValueFactory = _ => 5 };
     public Option<int?> PretrainEpochs { get; } = new("--pretrain-epochs") { Description = "Epochs of dense training before the first round (default: 10 with --arch; 0 with --model, whose imported weights are the dense reference)." };
     public Option<string> Scope { get; } = new("--scope") { Description = "Magnitude threshold per layer or over all layers: layerwise or global.", DefaultValueFactory = _ => "layerwise" };
+    public Option<string> Granularity { get; } = new("--granularity") { Description = "What a pruning step removes: weight (single weights; the model keeps its shapes) or channel (whole Conv2d channels and Linear neurons with their coupled batch-norm channels, residual partners and input slices; the exported model is smaller and faster).", DefaultValueFactory = _ => "weight" };
+    public Option<string> ChannelNorm { get; } = new("--channel-norm") { Description = "How --granularity channel scores a channel: l1 or l2 norm of its incoming weights (per weight).", DefaultValueFactory = _ => "l1" };
+    public Option<string> Compact { get; } = new("--compact") { Description = "Write model.onnx physically smaller: removed channels and dead units gone, their constants folded into the next bias. auto (on with --granularity channel), on or off.", DefaultValueFactory = _ => "auto" };
     public Option<double?> Epsilon { get; } = new("--epsilon") { Description = "ICP threshold of the flow distance (default 0.11 information flow, 0.3 gradient flow)." };
     public Option<string> Pq { get; } = new("--pq") { Description = "Norm orders p,q of the PQ-index rate (sap, icp-if-sap, icp-gf-sap); the paper uses 1,2 and 0.5,1.", DefaultValueFactory = _ => "1,2" };
     public Option<double?> CheckEvery { get; } = new("--check-every") { Description = "Epochs between decisions of adaptive methods (imp-ar, icp-*); fractions decide inside epochs (default 0.25)." };
@@ -37,6 +40,9 @@ internal sealed class CommonOptions
     public CommonOptions()
     {
         Scope.AcceptOnlyFromAmong("layerwise", "global");
+        Granularity.AcceptOnlyFromAmong("weight", "channel");
+        ChannelNorm.AcceptOnlyFromAmong("l1", "l2");
+        Compact.AcceptOnlyFromAmong("auto", "on", "off");
         Format.AcceptOnlyFromAmong("text", "json");
         Optimizer.AcceptOnlyFromAmong("adam", "sgd");
         Protocol.AcceptOnlyFromAmong("default", "reference");
@@ -46,7 +52,7 @@ internal sealed class CommonOptions
 
     public void AddTo(System.CommandLine.Command command)
     {
-        foreach (Option option in new Option[] { Data, Arch, Model, Rounds, Rate, Epochs, PretrainEpochs, Scope, Epsilon, Pq, CheckEvery, Protocol, Seed, Out, Format, Split, Optimizer, LearningRate, BatchSize, Classes, InputShape, Label, Task, Standardize })
+        foreach (Option option in new Option[] { Data, Arch, Model, Rounds, Rate, Epochs, PretrainEpochs, Scope, Granularity, ChannelNorm, Compact, Epsilon, Pq, CheckEvery, Protocol, Seed, Out, Format, Split, Optimizer, LearningRate, BatchSize, Classes, InputShape, Label, Task, Standardize })
         {
             command.Options.Add(option);
         }
@@ -65,6 +71,9 @@ internal sealed class CommonOptions
         Epochs = parse.GetValue(Epochs),
         PretrainEpochs = parse.GetValue(PretrainEpochs),
         Scope = parse.GetValue(Scope)!,
+        Granularity = parse.GetValue(Granularity)!,
+        ChannelNorm = parse.GetValue(ChannelNorm)!,
+        Compact = parse.GetValue(Compact)!,
         Epsilon = parse.GetValue(Epsilon),
         Pq = parse.GetValue(Pq)!,
         CheckEvery = parse.GetValue(CheckEvery),

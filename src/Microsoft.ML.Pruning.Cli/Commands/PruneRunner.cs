@@ -27,7 +27,7 @@ internal static class PruneRunner
             error.WriteLine(string.Create(C, $"data {settings.Data}: {split.Train.Count} train, {split.Validation.Count} validation, {split.Test.Count} test rows, {split.Train.FeatureCount} features, {TabularSetup.Describe(split, setup.Tabular)}"));
             long prunable = definition.PrunableLayers.Sum(l => l.WeightCount);
             error.WriteLine(string.Create(C, $"network {networkName}: {setup.ParameterCount:N0} parameters, {prunable:N0} prunable weights in {definition.PrunableLayers.Count} layers{(definition.HasTrainedWeights ? " (imported weights)" : "")}"));
-            error.WriteLine(string.Create(C, $"method {options.Method}: {options.Rounds} rounds, rate {options.Rate}, rewind {options.Rewind}, {options.Stopping.Name}; {options.PretrainEpochs} dense epochs; {options.Training.Optimizer}, batch {options.Training.BatchSize}"));
+            error.WriteLine(string.Create(C, $"method {options.Method}: {options.Rounds} rounds, rate {options.Rate} ({options.Criterion.Name}), rewind {options.Rewind}, {options.Stopping.Name}; {options.PretrainEpochs} dense epochs; {options.Training.Optimizer}, batch {options.Training.BatchSize}"));
         }
 
         using var folder = OutputFolder.Open(outDir, "prune", error);
@@ -112,7 +112,7 @@ internal static class PruneRunner
         string modelPath = set.FinalPath("model.onnx");
         string stagedModel = set.StagingPath("model.onnx");
         var storage = Enum.Parse<OnnxStorage>(settings.Storage, ignoreCase: true);
-        OnnxExporter.Save(result.Network, stagedModel, TabularSetup.ExportOptions(new OnnxExportOptions { Storage = storage, Metadata = OnnxExporter.MetadataFrom(report, result.Masks) }, tabular));
+        OnnxExporter.Save(result.Network, stagedModel, TabularSetup.ExportOptions(new OnnxExportOptions { Storage = storage, Compact = settings.CompactExport, Metadata = OnnxExporter.MetadataFrom(report, result.Masks) }, tabular));
         set.Staged("model.onnx");
         report = report with { Onnx = new OnnxExportInfo(modelPath, new FileInfo(stagedModel).Length, settings.Storage.ToLowerInvariant()) };
         bool cancelled = false;

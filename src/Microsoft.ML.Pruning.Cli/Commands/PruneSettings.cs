@@ -14,6 +14,13 @@ internal sealed record PruneSettings
     /// <summary>Null: the default for the network's origin (10 for a built-in architecture, 0 for an imported model).</summary>
     public int? PretrainEpochs { get; init; }
     public string Scope { get; init; } = "layerwise";
+    public string Granularity { get; init; } = "weight";
+    public string ChannelNorm { get; init; } = "l1";
+    /// <summary>auto, on or off: whether model.onnx is compacted (auto: with channel granularity).</summary>
+    public string Compact { get; init; } = "auto";
+
+    /// <summary>Whether the exported model is compacted.</summary>
+    public bool CompactExport => Compact == "on" || (Compact == "auto" && Granularity == "channel");
     public bool Resume { get; init; }
     public double? Epsilon { get; init; }
     public string Pq { get; init; } = "1,2";

@@ -36,6 +36,8 @@ internal static partial class RunSetup
         }
 
         CheckNumbers(settings);
+        Require(settings.Model is null || settings.Granularity != "channel",
+            "--granularity channel needs a built-in architecture (--arch): the channel groups of an imported --model are not derived in this version; prune it with --granularity weight.");
         var fractions = Usage(() => SplitFractions.Parse(settings.Split));
         CheckSplitParts(settings.Split, fractions);
         // A model is read (and checked) before the data: a model the importer cannot take fails fast.
@@ -89,6 +91,9 @@ internal static partial class RunSetup
                 Rounds = settings.Rounds,
                 PretrainEpochs = PretrainEpochs(settings),
                 Scope = settings.Scope == "global" ? PruningScope.Global : PruningScope.Layerwise,
+                Criterion = PruningCriterion.For(
+                    settings.Granularity == "channel" ? PruningGranularity.Channel : PruningGranularity.Weight,
+                    settings.ChannelNorm == "l2" ? Pruning.ChannelNorm.L2 : Pruning.ChannelNorm.L1),
                 Training = new TrainingOptions { Optimizer = optimizer, BatchSize = reference ? 64 : settings.BatchSize },
                 Seed = seed,
                 CheckpointDirectory = checkpointDirectory,

@@ -55,6 +55,14 @@ public sealed class IterativePruningOptions
     /// <summary>Layerwise or global magnitude threshold. Default layerwise.</summary>
     public PruningScope Scope { get; set; } = PruningScope.Layerwise;
 
+    /// <summary>What a pruning step removes: single weights (the default) or whole channels and neurons with everything
+    /// coupled to them; with <see cref="PruningGranularity.Channel"/> the ONNX model is written compacted (smaller
+    /// dense layers, faster to score). Channel granularity needs an <see cref="Architecture"/>, not a <see cref="Model"/>.</summary>
+    public PruningGranularity Granularity { get; set; } = PruningGranularity.Weight;
+
+    /// <summary>How channel granularity scores a channel. Default <see cref="Pruning.ChannelNorm.L1"/>.</summary>
+    public ChannelNorm ChannelNorm { get; set; } = ChannelNorm.L1;
+
     /// <summary>Where surviving weights go back to after each pruning step. Default: the dense weights.</summary>
     public RewindPoint Rewind { get; set; } = RewindPoint.Dense;
 
@@ -158,6 +166,12 @@ public sealed class IterativePruningOptions
             CheckWritable(dir, nameof(CheckpointDirectory));
         }
 
+        if (Model is not null && Granularity == PruningGranularity.Channel)
+        {
+            throw new ArgumentException(
+                "Granularity Channel needs an Architecture: the channel groups of an imported Model are not derived in this version; use Granularity Weight.", nameof(Granularity));
+        }
+
         ToEngineOptions().Validate();
     }
 
@@ -181,6 +195,7 @@ public sealed class IterativePruningOptions
             Rounds = Rounds,
             Rate = Rate ?? PruningRate.Fixed(RatePerRound),
             Scope = Scope,
+            Criterion = PruningCriterion.For(Granularity, ChannelNorm),
             Rewind = Rewind,
             PretrainEpochs = pretrain,
             Training = new TrainingOptions { Optimizer = Optimizer, BatchSize = BatchSize },

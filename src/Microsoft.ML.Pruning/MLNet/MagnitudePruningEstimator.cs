@@ -212,6 +212,7 @@ public sealed class MagnitudePruningEstimator : IEstimator<MagnitudePruningTrans
         var exportOptions = new OnnxExportOptions
         {
             Storage = o.Storage,
+            Compact = o.Granularity == PruningGranularity.Channel,
             Metadata = OnnxExporter.MetadataFrom(report, result.Masks),
             Task = columns.Task,
             OutputStandardization = targetScaling,

@@ -34,4 +34,12 @@ public sealed record OnnxExportOptions
     /// <summary>Standardisation applied to regression targets in training; the scoring graph ends with the inverse
     /// (<c>Mul</c>/<c>Add</c>), so its <c>Score</c> is a raw value. Null (the default) for none.</summary>
     public Standardization? OutputStandardization { get; init; }
+
+    /// <summary>
+    /// Writes the network physically smaller (<see cref="Pruning.NetworkCompactor"/>): channels removed by channel
+    /// pruning and units left dead by weight pruning are gone, their constant outputs folded into the next layer's bias,
+    /// so Gemm, Conv and BatchNormalization run on smaller dense tensors and the model scores faster. Default false: the
+    /// graph keeps the network's shapes. Built-in networks only; an imported graph is written with its own shapes.
+    /// </summary>
+    public bool Compact { get; init; }
 }

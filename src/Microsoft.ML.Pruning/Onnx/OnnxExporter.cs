@@ -211,6 +211,12 @@ public static class OnnxExporter
             throw new NotSupportedException($"Network '{network.Source.Name}' is a {network.GetType().Name}, which the ONNX writer cannot express.");
         }
 
+        if (options.Compact)
+        {
+            using var compact = NetworkCompactor.Compact(layered);
+            return CreateModel(compact, options with { Compact = false });
+        }
+
         var definition = layered.Definition;
         EnsureExportable(definition);
 

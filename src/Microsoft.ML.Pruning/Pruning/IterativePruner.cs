@@ -53,6 +53,7 @@ public sealed class IterativePruner
         var task = ResolveTask(source, data);
         CheckData(source, data, task);
         CheckOverrides(source);
+        Options.Criterion.CheckNetwork(source);
 
         TrainingSeed.Apply(Options.Seed);
         var state = new RunState(Options, source, data, task, progress, cancellationToken);
@@ -122,6 +123,7 @@ public sealed class IterativePruner
                 : throw new InvalidDataException($"Checkpoint '{path}' has no mask for layer '{mask.Name}'."));
         }
 
+        Options.Criterion.Restore(state.Masks);
         foreach (var group in new[] { "dense", "rewind" })
         {
             if (checkpoint.Tensors.TryGetValue(group, out var saved))
@@ -443,6 +445,7 @@ public sealed class IterativePruner
     private PruningReport BuildReport(RunState state) => new()
     {
         Method = Options.Rounds == 0 ? "dense" : Options.Method,
+        Criterion = Options.Criterion.Name,
         Architecture = state.Source.Name,
         Data = state.Data.Train.Name,
         Seed = Options.Seed,

@@ -28,20 +28,7 @@ public static class MagnitudePruner
         ArgumentNullException.ThrowIfNull(masks);
         ArgumentNullException.ThrowIfNull(rate);
         overrides ??= Array.Empty<LayerPruningOverride>();
-        foreach (var o in overrides)
-        {
-            if (!masks.Masks.Any(m => m.Name == o.LayerName))
-            {
-                throw new ArgumentException(
-                    $"Pruning override names layer '{o.LayerName}', which is not a prunable layer of '{masks.Network.Source.Name}'. Prunable layers: {string.Join(", ", masks.Masks.Select(m => m.Name))}.",
-                    nameof(overrides));
-            }
-
-            if (!o.Exclude && !(o.RateFactor > 0 && o.RateFactor <= 1))
-            {
-                throw new ArgumentOutOfRangeException(nameof(overrides), o.RateFactor, $"The rate factor of layer '{o.LayerName}' must be in (0, 1]; exclude the layer to leave it unpruned.");
-            }
-        }
+        CheckOverrides(masks, overrides);
 
         var used = new Dictionary<string, double>();
         var pool = new List<PruningMask>();
@@ -87,6 +74,26 @@ public static class MagnitudePruner
         }
 
         return new PruneStepResult(removed, masks.Masks.ToDictionary(m => m.Name, m => used[m.Name]), exhausted);
+    }
+
+    /// <summary>Checks that every override names a prunable layer and has a rate factor in (0, 1].</summary>
+    /// <exception cref="ArgumentException">An override names a layer the network does not have.</exception>
+    internal static void CheckOverrides(MaskSet masks, IReadOnlyList<LayerPruningOverride> overrides)
+    {
+        foreach (var o in overrides)
+        {
+            if (!masks.Masks.Any(m => m.Name == o.LayerName))
+            {
+                throw new ArgumentException(
+                    $"Pruning override names layer '{o.LayerName}', which is not a prunable layer of '{masks.Network.Source.Name}'. Prunable layers: {string.Join(", ", masks.Masks.Select(m => m.Name))}.",
+                    nameof(overrides));
+            }
+
+            if (!o.Exclude && !(o.RateFactor > 0 && o.RateFactor <= 1))
+            {
+                throw new ArgumentOutOfRangeException(nameof(overrides), o.RateFactor, $"The rate factor of layer '{o.LayerName}' must be in (0, 1]; exclude the layer to leave it unpruned.");
+            }
+        }
     }
 
     /// <summary>Prunes the masks of <paramref name="pool"/> with one threshold; returns the rate applied.</summary>

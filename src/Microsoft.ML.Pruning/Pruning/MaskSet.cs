@@ -13,6 +13,7 @@ namespace Microsoft.ML.Pruning.Pruning;
 public sealed class MaskSet : ITrainingStepHook, IDisposable
 {
     private readonly PruningMask[] _masks;
+    private readonly Dictionary<string, Tensor> _coupled = new(StringComparer.Ordinal);
 
     /// <summary>Creates all-kept masks for <paramref name="network"/>'s prunable layers.</summary>
     public MaskSet(PrunableNetwork network)
@@ -56,12 +57,27 @@ public sealed class MaskSet : ITrainingStepHook, IDisposable
         return result;
     }
 
-    /// <summary>Sets every pruned weight to exactly 0.0.</summary>
+    /// <summary>
+    /// Parameters held at zero beside the masks, by state key, with the entries that are (true where zero): the biases
+    /// and batch-norm scales and shifts of the channels channel pruning removed, so a removed channel outputs exactly 0.
+    /// </summary>
+    public IReadOnlyDictionary<string, Tensor> Coupled => _coupled;
+
+    /// <summary>Sets every pruned weight (and every zeroed entry of a <see cref="Coupled"/> parameter) to exactly 0.0.</summary>
     public void ApplyToWeights()
     {
         foreach (var mask in _masks)
         {
             mask.ApplyToWeight();
+        }
+
+        if (_coupled.Count > 0)
+        {
+            using var noGrad = torch.no_grad();
+            foreach (var (parameter, zeroed) in CoupledParameters())
+            {
+                parameter.masked_fill_(zeroed, 0.0);
+            }
         }
     }
 
@@ -72,6 +88,39 @@ public sealed class MaskSet : ITrainingStepHook, IDisposable
         {
             mask.ApplyToGradient();
         }
+
+        if (_coupled.Count > 0)
+        {
+            using var noGrad = torch.no_grad();
+            foreach (var (parameter, zeroed) in CoupledParameters())
+            {
+                parameter.grad?.masked_fill_(zeroed, 0.0);
+            }
+        }
+    }
+
+    /// <summary>Holds the entries <paramref name="zeroed"/> of parameter <paramref name="key"/> at zero from now on
+    /// (replacing what was held for it); the mask set owns a copy of <paramref name="zeroed"/>.</summary>
+    /// <exception cref="KeyNotFoundException">The network has no such parameter.</exception>
+    internal void SetCoupled(string key, Tensor zeroed)
+    {
+        var parameter = Network.named_parameters().FirstOrDefault(p => p.name == key).parameter
+            ?? throw new KeyNotFoundException($"Network '{Network.Source.Name}' has no parameter '{key}'.");
+        var copy = zeroed.to(ScalarType.Bool).to(parameter.device).clone();
+        copy.DetachFromDisposeScope();
+        if (_coupled.Remove(key, out var old))
+        {
+            old.Dispose();
+        }
+
+        _coupled[key] = copy;
+    }
+
+    /// <summary>The live parameters of <see cref="Coupled"/>, looked up on every call so they follow device moves.</summary>
+    private IEnumerable<(Tensor Parameter, Tensor Zeroed)> CoupledParameters()
+    {
+        var parameters = Network.named_parameters().ToDictionary(p => p.name, p => p.parameter, StringComparer.Ordinal);
+        return _coupled.Select(kv => ((Tensor)parameters[kv.Key], kv.Value));
     }
 
     /// <inheritdoc />
@@ -84,5 +133,12 @@ public sealed class MaskSet : ITrainingStepHook, IDisposable
         {
             mask.Dispose();
         }
+
+        foreach (var zeroed in _coupled.Values)
+        {
+            zeroed.Dispose();
+        }
+
+        _coupled.Clear();
     }
 }

@@ -19,6 +19,21 @@ public abstract class PruningCriterion
     /// <summary>Unstructured magnitude pruning: the surviving weights with the smallest <c>|W|</c> go.</summary>
     public static PruningCriterion Magnitude { get; } = new MagnitudeCriterion();
 
+    /// <summary>Channel pruning: whole output channels of Conv2d layers and neurons of Linear layers, scored by
+    /// <paramref name="norm"/>, with the batch-norm channels, residual partners and consumers' input slices coupled to
+    /// them (see <see cref="ChannelGroups"/>).</summary>
+    /// <param name="norm">How a channel is scored; L1 by default.</param>
+    public static PruningCriterion Channels(ChannelNorm norm = ChannelNorm.L1) => new ChannelCriterion(norm);
+
+    /// <summary>The criterion of <paramref name="granularity"/>: <see cref="Magnitude"/> for weights,
+    /// <see cref="Channels"/> with <paramref name="norm"/> for channels.</summary>
+    public static PruningCriterion For(PruningGranularity granularity, ChannelNorm norm = ChannelNorm.L1) => granularity switch
+    {
+        PruningGranularity.Weight => Magnitude,
+        PruningGranularity.Channel => Channels(norm),
+        _ => throw new ArgumentOutOfRangeException(nameof(granularity), granularity, "Unknown pruning granularity."),
+    };
+
     /// <summary>What one decision removes.</summary>
     public abstract PruningGranularity Granularity { get; }
 
@@ -35,6 +50,17 @@ public abstract class PruningCriterion
 
     /// <inheritdoc />
     public override string ToString() => Name;
+
+    /// <summary>Refuses, before any training, a network the criterion cannot prune.</summary>
+    /// <exception cref="NotSupportedException">The network is out of the criterion's reach (the message says why).</exception>
+    internal virtual void CheckNetwork(Networks.INetworkSource source)
+    {
+    }
+
+    /// <summary>Re-establishes what the criterion keeps beside the masks after they were loaded from a checkpoint.</summary>
+    internal virtual void Restore(MaskSet masks)
+    {
+    }
 
     private sealed class MagnitudeCriterion : PruningCriterion
     {

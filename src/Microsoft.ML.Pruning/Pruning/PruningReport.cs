@@ -15,6 +15,10 @@ public sealed record PruningReport
     /// <summary>The method, e.g. "lth", "imp", "icp-if", or "dense" when no round ran.</summary>
     public string Method { get; init; } = "dense";
 
+    /// <summary>What a pruning step removed and how it ranked it (<see cref="PruningCriterion.Name"/>): <c>magnitude</c>
+    /// (single weights), <c>channel-l1</c> or <c>channel-l2</c> (whole channels and neurons).</summary>
+    public string Criterion { get; init; } = "magnitude";
+
     /// <summary>The architecture's name (as accepted by <c>--arch</c>).</summary>
     public string Architecture { get; init; } = "";
 
@@ -97,6 +101,7 @@ public sealed record PruningReport
         md.AppendLine(c, $"- Data: {Data}");
         md.AppendLine(c, $"- Seed: {Seed}");
         md.AppendLine(c, $"- Task: {Task} (metric: {Metric})");
+        md.AppendLine(c, $"- Criterion: {Criterion}");
         if (Stopping is { } stopping)
         {
             md.AppendLine(c, $"- Stopping: {stopping.Name}");

@@ -1,0 +1,209 @@
+using Microsoft.ML.Pruning.Networks;
+
+namespace Microsoft.ML.Pruning.Pruning;
+
+/// <summary>
+/// The channel groups of a network (<see cref="ChannelGroup"/>): which output channels of which layers must be removed
+/// together, with which batch-norm channels and which input slices of the layers that read them. Derived from the
+/// layer list, like Torch-Pruning's dependency graph: Conv2d/Linear → batch norm → the next layer's input slice; the
+/// channels of both branches of a residual add are one group; a flatten turns a channel into a block of the next
+/// Linear's inputs.
+/// </summary>
+public sealed class ChannelGroups
+{
+    private readonly Dictionary<string, (int Group, int Block)> _inputs;
+    private readonly Dictionary<string, int> _outputs;
+    private readonly Dictionary<string, int> _norms;
+
+    private ChannelGroups(IReadOnlyList<ChannelGroup> groups, Dictionary<string, (int, int)> inputs, Dictionary<string, int> outputs, Dictionary<string, int> norms)
+    {
+        Groups = groups;
+        _inputs = inputs;
+        _outputs = outputs;
+        _norms = norms;
+    }
+
+    /// <summary>Every group, the network's input first, then in forward order of their first producer.</summary>
+    public IReadOnlyList<ChannelGroup> Groups { get; }
+
+    /// <summary>The groups that channel pruning may shrink.</summary>
+    public IEnumerable<ChannelGroup> Prunable => Groups.Where(g => g.Prunable);
+
+    /// <summary>The group a prunable layer reads, and how many of its inputs one channel is.</summary>
+    public (ChannelGroup Group, int Block) InputOf(string layer) => (Groups[_inputs[layer].Group], _inputs[layer].Block);
+
+    /// <summary>The group of a prunable layer's output channels.</summary>
+    public ChannelGroup OutputOf(string layer) => Groups[_outputs[layer]];
+
+    /// <summary>The group a batch norm normalises.</summary>
+    public ChannelGroup NormOf(string norm) => Groups[_norms[norm]];
+
+    /// <summary>The channel groups of <paramref name="source"/>.</summary>
+    /// <exception cref="NotSupportedException">The network is not described by the layer vocabulary (an imported
+    /// ONNX graph): its channel groups are not derived.</exception>
+    public static ChannelGroups Analyze(INetworkSource source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        if (source is not NetworkDefinition definition)
+        {
+            throw new NotSupportedException(
+                $"Channel granularity needs a built-in architecture (or a network described with the layer vocabulary); '{source.Name}' is an imported ONNX graph, " +
+                "whose channel groups are not derived in this version. Prune it with weight granularity.");
+        }
+
+        var walker = new Walker(definition);
+        return walker.Run();
+    }
+
+    /// <summary>Walks the layer list once, building groups and merging those a residual add ties together.</summary>
+    private sealed class Walker
+    {
+        private readonly NetworkDefinition _definition;
+        private readonly List<Builder> _all = new();
+        private readonly Dictionary<string, (Builder Group, int Block)> _inputs = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, Builder> _outputs = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, Builder> _norms = new(StringComparer.Ordinal);
+
+        public Walker(NetworkDefinition definition) => _definition = definition;
+
+        public ChannelGroups Run()
+        {
+            int inputChannels = _definition.InputShape?.Channels ?? _definition.InputFeatures;
+            var input = New(inputChannels);
+            input.Fixed = true;
+            var output = Walk(_definition.Layers, "", input, atInput: true).Group;
+            Find(output).Fixed = true; // the network's outputs are its classes
+
+            // Forward order everywhere: groups by their first producer, producers and consumers by layer.
+            var order = _definition.PrunableLayers.Select((l, i) => (l.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
+            var roots = _all.Select(Find).Distinct().OrderBy(b => b.Producers.Count == 0 ? -1 : b.Producers.Min(p => order[p.Layer])).ToList();
+            var index = new Dictionary<Builder, int>();
+            var groups = new List<ChannelGroup>();
+            foreach (var b in roots)
+            {
+                index[b] = groups.Count;
+                groups.Add(new ChannelGroup(groups.Count, b.Channels,
+                    b.Producers.OrderBy(p => order[p.Layer]).Select(p => new ChannelProducer(p.Layer, p.Operations.ToArray())).ToArray(),
+                    b.Consumers.OrderBy(c => order[c.Layer]).ToArray(), b.AfterMerge.ToArray(), b.Residual, prunable: !b.Fixed && b.Producers.Count > 0));
+            }
+
+            return new ChannelGroups(
+                groups,
+                _inputs.ToDictionary(kv => kv.Key, kv => (index[Find(kv.Value.Group)], kv.Value.Block), StringComparer.Ordinal),
+                _outputs.ToDictionary(kv => kv.Key, kv => index[Find(kv.Value)], StringComparer.Ordinal),
+                _norms.ToDictionary(kv => kv.Key, kv => index[Find(kv.Value)], StringComparer.Ordinal));
+        }
+
+        private (Builder Group, bool AtInput) Walk(IReadOnlyList<LayerSpec> layers, string prefix, Builder current, bool atInput)
+        {
+            foreach (var layer in layers)
+            {
+                (current, atInput) = Step(layer, prefix, current, atInput);
+            }
+
+            return (current, atInput);
+        }
+
+        private (Builder Group, bool AtInput) Step(LayerSpec layer, string prefix, Builder current, bool atInput)
+        {
+            string path = prefix + layer.Name;
+            var group = Find(current);
+            switch (layer)
+            {
+                case LinearLayer linear:
+                    // The inputs are the group's channels, each a block of features when a flatten came between.
+                    int block = Math.Max(1, linear.InFeatures / group.Channels);
+                    // A layout that is not whole channels of equal blocks cannot be followed: those channels stay.
+                    group.Fixed |= linear.InFeatures != block * group.Channels;
+                    return Produce(path, group, block, linear.OutFeatures);
+                case Conv2dLayer conv:
+                    return Produce(path, group, 1, conv.OutChannels);
+                case BatchNormLayer:
+                    Tail(group).Add(new ChannelOperation(path));
+                    _norms[path] = group;
+                    return (group, atInput);
+                case ReluLayer:
+                    Tail(group).Add(ChannelOperation.Relu);
+                    return (group, atInput);
+                case ReshapeLayer:
+                    // Reshaping the network's input is its image layout; anywhere else it mixes channels up.
+                    group.Fixed |= !atInput;
+                    return (group, atInput);
+                case ResidualBlock residual:
+                {
+                    string inner = path + ".";
+                    var main = Find(Walk(residual.Main, inner, group, atInput).Group);
+                    var shortcut = residual.HasIdentityShortcut ? group : Find(Walk(residual.Shortcut, inner, group, atInput).Group);
+                    return (Merge(main, shortcut), false);
+                }
+
+                default:
+                    // Pooling, flatten, global average pooling, dropout: channel c stays channel c.
+                    return (group, atInput);
+            }
+        }
+
+        private (Builder, bool) Produce(string path, Builder input, int block, int outChannels)
+        {
+            input.Consumers.Add(new ChannelConsumer(path, block));
+            _inputs[path] = (input, block);
+            var output = New(outChannels);
+            output.Producers.Add(new ProducerBuilder(path));
+            _outputs[path] = output;
+            return (output, false);
+        }
+
+        /// <summary>Where a per-channel operation goes: after the group's one producer, or after the merge.</summary>
+        private static List<ChannelOperation> Tail(Builder group) =>
+            group.Producers.Count == 1 && !group.Residual ? group.Producers[0].Operations : group.AfterMerge;
+
+        private Builder Merge(Builder a, Builder b)
+        {
+            if (ReferenceEquals(a, b))
+            {
+                return a;
+            }
+
+            a.Producers.AddRange(b.Producers);
+            a.Consumers.AddRange(b.Consumers);
+            a.AfterMerge.AddRange(b.AfterMerge);
+            a.Fixed |= b.Fixed;
+            a.Residual = true;
+            b.Forward = a;
+            return a;
+        }
+
+        private Builder New(int channels)
+        {
+            var b = new Builder { Channels = channels };
+            _all.Add(b);
+            return b;
+        }
+
+        private static Builder Find(Builder b)
+        {
+            while (b.Forward is not null)
+            {
+                b = b.Forward;
+            }
+
+            return b;
+        }
+    }
+
+    private sealed class Builder
+    {
+        public int Channels { get; init; }
+        public List<ProducerBuilder> Producers { get; } = new();
+        public List<ChannelConsumer> Consumers { get; } = new();
+        public List<ChannelOperation> AfterMerge { get; } = new();
+        public bool Residual { get; set; }
+        public bool Fixed { get; set; }
+        public Builder? Forward { get; set; }
+    }
+
+    private sealed record ProducerBuilder(string Layer)
+    {
+        public List<ChannelOperation> Operations { get; } = new();
+    }
+}
