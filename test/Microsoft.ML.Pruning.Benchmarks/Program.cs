@@ -12,7 +12,11 @@ string Arg(string name, string fallback)
 // The command that reproduces a section: the arguments as given, writing to the repository's benchmarks page.
 string Reproduce()
 {
-    var shown = args.Select((a, i) => i > 0 && args[i - 1] == "--write" ? "docs/benchmarks.md" : a);
+    // Paths of this machine stay out of the page: the target is the page itself, a trace file is named by its file name.
+    var shown = args.Select((a, i) => i == 0 ? a
+        : args[i - 1] == "--write" ? "docs/benchmarks.md"
+        : args[i - 1] == "--json" ? Path.GetFileName(a)
+        : a);
     return "dotnet run -c Release --project test/Microsoft.ML.Pruning.Benchmarks -- " + string.Join(' ', shown);
 }
 
