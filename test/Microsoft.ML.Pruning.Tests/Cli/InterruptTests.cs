@@ -16,7 +16,9 @@ public sealed class InterruptTests
     private const int SigInt = 2;
     private const int SigTerm = 15;
 
-    private static readonly string[] Arguments = { "prune", "--arch", "mlp:64", "--rounds", "4", "--epochs", "3", "--pretrain-epochs", "2", "--seed", "3" };
+    // Fixed-length rounds (lth), so the signal lands inside a round whatever the machine's speed; resuming with ICP's
+    // sub-epoch decisions is held to the same result by Pruning/CheckpointResumeTests.
+    private static readonly string[] Arguments = { "prune", "--arch", "mlp:64", "--method", "lth", "--rounds", "4", "--epochs", "3", "--pretrain-epochs", "2", "--seed", "3" };
 
     [DllImport("libc", SetLastError = true)]
     private static extern int kill(int pid, int signal);

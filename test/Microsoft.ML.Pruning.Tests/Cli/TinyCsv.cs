@@ -60,7 +60,9 @@ internal static class TinyCsv
 
     /// <summary>The arguments of a quick <c>prune</c> on <paramref name="csv"/> into <paramref name="outDirectory"/>, plus <paramref name="more"/>.</summary>
     public static string[] QuickPrune(string csv, string outDirectory, params string[] more) =>
-        new[] { "prune", "--data", $"csv:{csv}", "--arch", "mlp:8", "--rounds", "1", "--epochs", "1", "--pretrain-epochs", "1", "--out", outDirectory }.Concat(more).ToArray();
+        // Fixed-length rounds (lth): tests that stretch --epochs to interrupt a run mid-round rely on the round not
+        // ending early, which the default adaptive method may do.
+        new[] { "prune", "--data", $"csv:{csv}", "--arch", "mlp:8", "--method", "lth", "--rounds", "1", "--epochs", "1", "--pretrain-epochs", "1", "--out", outDirectory }.Concat(more).ToArray();
 
     /// <summary><paramref name="args"/> with <paramref name="option"/> set to <paramref name="value"/> (replaced, or added).</summary>
     public static string[] With(this string[] args, string option, string value)
