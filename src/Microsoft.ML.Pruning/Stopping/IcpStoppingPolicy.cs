@@ -184,6 +184,15 @@ public sealed class IcpStoppingPolicy : IStoppingPolicy, IDisposable
             return StoppingDecision.StopBecause(StopReasons.AccuracyRecovered);
         }
 
+        // A flow can look consistent before the network has recovered at all (plain SGD barely moves it in a check
+        // interval): stop on the flow only when the metric is near the dense one. Further away the flow cannot change
+        // the decision, so the probe is not run at all: on LeNet5 that was most of the probe's cost.
+        bool metricClose = FlowStopTolerance is not { } tolerance || context.ValMetric >= context.DenseValMetric - tolerance;
+        if (!metricClose)
+        {
+            return context.Epochs >= MaxEpochs ? StoppingDecision.StopBecause(StopReasons.MaxEpochs) : StoppingDecision.Continue;
+        }
+
         cancellationToken.ThrowIfCancellationRequested();
         var now = _probe.Measure(context.Network, Flow, context.PrunedMasks);
         double? distance = null;
@@ -202,10 +211,7 @@ public sealed class IcpStoppingPolicy : IStoppingPolicy, IDisposable
             consistent &= d < GradientEpsilon;
         }
 
-        // A flow can look consistent before the network has recovered at all (plain SGD barely moves it in a check
-        // interval): stop on the flow only when the metric is near the dense one.
-        bool metricClose = FlowStopTolerance is not { } tolerance || context.ValMetric >= context.DenseValMetric - tolerance;
-        if (consistent && metricClose)
+        if (consistent)
         {
             return new StoppingDecision(true, StopReasons.FlowConsistent, distance, now.Seconds);
         }

@@ -67,7 +67,7 @@ public sealed class SubEpochDecisionTests
     [Fact]
     public void MaxEpochsEndsARoundEvenWhenItFallsBetweenChecks()
     {
-        var options = FastOptions() with { Rounds = 1, Stopping = new IcpStoppingPolicy(FlowKind.Information, epsilon: 1e-9, maxEpochs: 0.6) { CheckEvery = 0.25, StopAtDenseAccuracy = false, ProbeSize = 50 } };
+        var options = FastOptions() with { Rounds = 1, Stopping = new IcpStoppingPolicy(FlowKind.Information, epsilon: 1e-9, maxEpochs: 0.6) { CheckEvery = 0.25, StopAtDenseAccuracy = false, ProbeSize = 50, FlowStopTolerance = null } };
 
         using var result = Run(options);
 

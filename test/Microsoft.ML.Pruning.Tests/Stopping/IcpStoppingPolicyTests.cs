@@ -61,7 +61,9 @@ public sealed class IcpStoppingPolicyTests
         var alone = flowAlone.Check(new StoppingContext(1, 1, 100L, 0.5, 0.9, 1.0, network));
 
         Assert.False(farBelow.Stop);
-        Assert.Equal(0.0, farBelow.FlowDistance!.Value, 9);
+        Assert.Null(farBelow.FlowDistance); // far below the dense metric the flow cannot decide: the probe is not run
+        Assert.Equal(0, farBelow.FlowSeconds);
+        Assert.Equal(0.0, close.FlowDistance!.Value, 9);
         Assert.True(close.Stop);
         Assert.Equal(StopReasons.FlowConsistent, close.Reason);
         Assert.True(alone.Stop);
@@ -90,8 +92,8 @@ public sealed class IcpStoppingPolicyTests
         using var policy = new IcpStoppingPolicy(FlowKind.Information, epsilon: 1e-6, maxEpochs: 2) { ProbeSize = 100, StopAtDenseAccuracy = false };
         policy.Initialize(new DenseReference(dense, Digits, 0.9, 1, PredictionTask.Multiclass(10)));
 
-        var first = policy.Check(new StoppingContext(1, 1, 1 * 100L, 0.5, 0.9, 1.0, other));
-        var second = policy.Check(new StoppingContext(1, 2, 2 * 100L, 0.5, 0.9, 1.0, other));
+        var first = policy.Check(new StoppingContext(1, 1, 1 * 100L, 0.895, 0.9, 1.0, other));
+        var second = policy.Check(new StoppingContext(1, 2, 2 * 100L, 0.895, 0.9, 1.0, other));
 
         Assert.False(first.Stop);
         Assert.True(first.FlowDistance > 0);
