@@ -42,10 +42,10 @@ internal static class FlowTraceBenchmark
         var md = new StringBuilder();
         md.AppendLine(c, $"`{arch}` on `{BenchmarkData.Display(spec)}`: {rounds} rounds of 20%, dense rewinding, Adam {lr}, batch 60, {pretrainEpochs} dense epochs (validation accuracy {result.Report.Dense!.ValMetric:P2}); each round retrains {epochsPerRound} epochs with a check every {checkEvery}; flows on a probe of {probeSize} training rows; the probe took {policy.Trace.Sum(p => p.Seconds):F1} s of the run's {result.Report.TotalWallSeconds:F1} s.");
         md.AppendLine();
-        md.AppendLine("IF and GF: the defaults (information flow by mean absolute correlation; both flows by the per-layer relative distance), first check → smallest → last. IF paper: the reference code's statistic and distance (mean correlation, Euclidean). Share: how many of the round's checks a threshold at the default epsilon would call consistent (IF 0.11, GF 0.5).");
+        md.AppendLine(c, $"IF and GF: the defaults (information flow by mean absolute correlation; both flows by the per-layer relative distance), first check → smallest → last. IF paper: the reference code's statistic and distance (mean correlation, Euclidean). GF surviving: the gradient flow over surviving weights only (`GradientFlowStatistic.MeanOverSurvivingWeights`). Share: how many of the round's checks a threshold at the default epsilon would call consistent (IF {IcpStoppingPolicy.DefaultInformationEpsilon}, GF {IcpStoppingPolicy.DefaultGradientEpsilon} for both gradient statistics).");
         md.AppendLine();
-        md.AppendLine("| round | sparsity | val acc first → last check | IF first → min → last | IF consistent | GF first → min → last | GF consistent | IF paper first → last |");
-        md.AppendLine("|---:|---:|---|---|---:|---|---:|---|");
+        md.AppendLine("| round | sparsity | val acc first → last check | IF first → min → last | IF consistent | GF first → min → last | GF consistent | GF surviving first → min → last | GF surviving consistent | IF paper first → last |");
+        md.AppendLine("|---:|---:|---|---|---:|---|---:|---|---:|---|");
         foreach (var round in policy.Trace.Where(t => t.Round > 0).GroupBy(t => t.Round))
         {
             var t = round.ToList();
@@ -56,8 +56,9 @@ internal static class FlowTraceBenchmark
             var dense = policy.Trace[0];
             double If(TracePoint p) => FlowMeasurement.Distance(p.InformationAbsolute, dense.InformationAbsolute, FlowDistanceMeasure.LayerRelative);
             double Gf(TracePoint p) => FlowMeasurement.Distance(p.Gradient, dense.Gradient, FlowDistanceMeasure.LayerRelative);
+            double Gs(TracePoint p) => FlowMeasurement.Distance(p.GradientSurviving, dense.GradientSurviving, FlowDistanceMeasure.LayerRelative);
             string Share(Func<TracePoint, double> f, double epsilon) => string.Create(c, $"{t.Count(p => f(p) < epsilon)}/{t.Count}");
-            md.AppendLine(c, $"| {round.Key} | {sparsity:P1} | {t[0].ValAccuracy:P2} → {t[^1].ValAccuracy:P2} | {Span(If)} | {Share(If, IcpStoppingPolicy.DefaultInformationEpsilon)} | {Span(Gf)} | {Share(Gf, IcpStoppingPolicy.DefaultGradientEpsilon)} | {Span(p => p.InformationEuclidean, false)} |");
+            md.AppendLine(c, $"| {round.Key} | {sparsity:P1} | {t[0].ValAccuracy:P2} → {t[^1].ValAccuracy:P2} | {Span(If)} | {Share(If, IcpStoppingPolicy.DefaultInformationEpsilon)} | {Span(Gf)} | {Share(Gf, IcpStoppingPolicy.DefaultGradientEpsilon)} | {Span(Gs)} | {Share(Gs, IcpStoppingPolicy.DefaultGradientEpsilon)} | {Span(p => p.InformationEuclidean, false)} |");
         }
 
         return md.ToString();
@@ -75,6 +76,9 @@ internal static class FlowTraceBenchmark
 
         /// <summary>The gradient flow vector at this point.</summary>
         public IReadOnlyList<double> Gradient { get; init; } = Array.Empty<double>();
+
+        /// <summary>The gradient flow vector over surviving weights only at this point.</summary>
+        public IReadOnlyList<double> GradientSurviving { get; init; } = Array.Empty<double>();
 
         /// <summary>The validation loss at this point.</summary>
         public double ValLoss { get; init; }
@@ -99,7 +103,7 @@ internal static class FlowTraceBenchmark
             _probe?.Dispose();
             _probe = new FlowProbe(reference.Train, probeSize, reference.Seed, reference.Task);
             _dense = _probe.Measure(reference.Network, FlowKind.Information | FlowKind.Gradient);
-            Trace.Add(new TracePoint(0, 0, reference.ValMetric, 0, 0, 0, 0, _dense.Seconds) { Information = _dense.Information!, InformationAbsolute = _dense.InformationAbsolute!, Gradient = _dense.Gradient! });
+            Trace.Add(new TracePoint(0, 0, reference.ValMetric, 0, 0, 0, 0, _dense.Seconds) { Information = _dense.Information!, InformationAbsolute = _dense.InformationAbsolute!, Gradient = _dense.Gradient!, GradientSurviving = _dense.GradientSurviving! });
         }
 
         public void BeginRound(int round)
@@ -114,7 +118,7 @@ internal static class FlowTraceBenchmark
                 FlowMeasurement.Distance(now.Information!, _dense.Information!, FlowDistanceMeasure.Euclidean),
                 FlowMeasurement.Distance(now.Gradient!, _dense.Gradient!, FlowDistanceMeasure.Relative),
                 FlowMeasurement.Distance(now.Gradient!, _dense.Gradient!, FlowDistanceMeasure.Euclidean),
-                now.Seconds) { Information = now.Information!, InformationAbsolute = now.InformationAbsolute!, Gradient = now.Gradient! };
+                now.Seconds) { Information = now.Information!, InformationAbsolute = now.InformationAbsolute!, Gradient = now.Gradient!, GradientSurviving = now.GradientSurviving! };
             Trace.Add(point);
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"round {point.Round} at {point.Epochs:F2}: val {point.ValAccuracy:P2} IF {point.InformationRelative:F4} ({point.InformationEuclidean:G3}) GF {point.GradientRelative:F4} ({point.GradientEuclidean:G3}) {point.Seconds:F2}s"));

@@ -19,14 +19,14 @@ internal static class IcpStudyBenchmark
 
     /// <summary>The like-for-like table: methods × seeds, cost in retraining rows, accuracy, flow decisions.</summary>
     public static string LikeForLike(string spec, string arch, string optimizer, int rounds, int pretrain, double maxEpochs, double checkEvery, int seeds,
-        IReadOnlyList<string>? only = null, int? probeSize = null)
+        IReadOnlyList<string>? only = null, int? probeSize = null, GradientFlowStatistic? gradient = null)
     {
         var (data, definition) = Load(spec, arch);
         var methods = only ?? new[] { "imp-ar", "icp-if", "icp-gf", "sap-ar", "icp-if-sap", "icp-gf-sap" };
         var comparison = MethodComparison.Run(definition, data, methods, Seeds(seeds),
-            (m, s) => Options(m, s, arch, optimizer, rounds, pretrain, maxEpochs, checkEvery, epsilon: null, probeSize), Progress(arch));
+            (m, s) => Options(m, s, arch, optimizer, rounds, pretrain, maxEpochs, checkEvery, epsilon: null, probeSize, gradient), Progress(arch));
         var md = new StringBuilder();
-        md.AppendLine(C, $"`{arch}` on `{BenchmarkData.Display(spec)}` ({data.Train.Count}/{data.Validation.Count}/{data.Test.Count}), {Describe(optimizer, arch)}, {rounds} rounds, dense rewinding, {pretrain} dense epochs, at most {maxEpochs} epochs a round, a decision every {checkEvery} epoch, flows on {probeSize ?? IcpStoppingPolicy.DefaultProbeSize} probe rows; seeds {string.Join(", ", Seeds(seeds))}.");
+        md.AppendLine(C, $"`{arch}` on `{BenchmarkData.Display(spec)}` ({data.Train.Count}/{data.Validation.Count}/{data.Test.Count}), {Describe(optimizer, arch)}, {rounds} rounds, dense rewinding, {pretrain} dense epochs, at most {maxEpochs} epochs a round, a decision every {checkEvery} epoch, flows on {probeSize ?? IcpStoppingPolicy.DefaultProbeSize} probe rows, gradient flow {GradientName(gradient)}; seeds {string.Join(", ", Seeds(seeds))}.");
         md.AppendLine();
         md.AppendLine("| method | baseline | final sparsity | test acc (mean ± sd) | vs baseline (pt) | retraining rows | vs baseline | rounds stopped on the flow | checks that found the flow inconsistent | flow share of wall |");
         md.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -59,13 +59,13 @@ internal static class IcpStudyBenchmark
 
     /// <summary>The epsilon ablation: each flow at several thresholds, one seed, against the baseline.</summary>
     public static string Ablation(string spec, string arch, string optimizer, int rounds, int pretrain, double maxEpochs, double checkEvery,
-        double[] informationGrid, double[] gradientGrid)
+        double[] informationGrid, double[] gradientGrid, GradientFlowStatistic? gradient = null)
     {
         var (data, definition) = Load(spec, arch);
         var runs = new List<(string Label, double? Epsilon, PruningReport Report)>();
         void RunOne(string method, double? epsilon)
         {
-            using var result = new IterativePruner(Options(method, 1, arch, optimizer, rounds, pretrain, maxEpochs, checkEvery, epsilon))
+            using var result = new IterativePruner(Options(method, 1, arch, optimizer, rounds, pretrain, maxEpochs, checkEvery, epsilon, gradient: gradient))
                 .Run(definition, data, Progress(arch) is { } p ? new Relay(x => p.Report((method, 1, x))) : null);
             runs.Add((method, epsilon, result.Report));
         }
@@ -135,17 +135,21 @@ internal static class IcpStudyBenchmark
     private static string Describe(string optimizer, string arch) =>
         optimizer == "sgd" ? "SGD lr 0.01 without momentum, batch 64" : $"Adam {LearningRate(arch).ToString(C)}, batch 60";
 
+    private static string GradientName(GradientFlowStatistic? gradient) =>
+        (gradient ?? MethodSettings.DefaultGradientStatistic) == GradientFlowStatistic.MeanOverSurvivingWeights ? "over surviving weights" : "over all weights";
+
     private static double LearningRate(string arch) => arch == "lenet300" ? 1.2e-3 : 1e-3;
 
     /// <summary>One run's options: everything but the stopping rule (and the PQ-index rate of the -sap forms) is shared.</summary>
     private static IterativePrunerOptions Options(string method, long seed, string arch, string optimizer, int rounds, int pretrain, double maxEpochs,
-        double checkEvery, double? epsilon, int? probeSize = null)
+        double checkEvery, double? epsilon, int? probeSize = null, GradientFlowStatistic? gradient = null)
     {
         var training = optimizer == "sgd"
             ? new TrainingOptions { Optimizer = OptimizerOptions.Sgd(0.01, momentum: 0), BatchSize = 64 }
             : new TrainingOptions { Optimizer = OptimizerOptions.Adam(LearningRate(arch)), BatchSize = 60 };
         var baseOptions = new IterativePrunerOptions { Rounds = rounds, PretrainEpochs = pretrain, Training = training, Seed = seed };
-        var settings = new MethodSettings { EpochsPerRound = maxEpochs, Rate = 0.2, Epsilon = epsilon, CheckEvery = checkEvery, ProbeSize = probeSize };
+        var settings = new MethodSettings { EpochsPerRound = maxEpochs, Rate = 0.2, Epsilon = epsilon, CheckEvery = checkEvery, ProbeSize = probeSize,
+            GradientStatistic = gradient ?? MethodSettings.DefaultGradientStatistic };
         if (method == "sap-ar")
         {
             // SAP's PQ-index rate over all layers, stopped by accuracy recovery: the baseline the PQ-index ICP forms differ from in the rule alone.

@@ -1,5 +1,6 @@
 using Microsoft.ML.Pruning.Benchmarks;
 using Microsoft.ML.Pruning.Data;
+using Microsoft.ML.Pruning.Stopping;
 
 // Experiments and throughput measurements; results go to docs/benchmarks.md. Not run by CI.
 string command = args.Length > 0 ? args[0] : "help";
@@ -182,12 +183,19 @@ switch (command)
         double maxEpochs = double.Parse(Arg("epochs", "5"), inv);
         double every = double.Parse(Arg("check-every", "0.25"), inv);
         double[] Grid(string name, string fallback) => Arg(name, fallback).Split(',').Select(v => double.Parse(v, inv)).ToArray();
+        GradientFlowStatistic? gradient = Arg("gf-statistic", "") switch
+        {
+            "" => null,
+            "all" => GradientFlowStatistic.MeanOverAllWeights,
+            "surviving" => GradientFlowStatistic.MeanOverSurvivingWeights,
+            var other => throw new ArgumentException($"--gf-statistic '{other}': expected all or surviving."),
+        };
         string md = part switch
         {
-            "ablation" => IcpStudyBenchmark.Ablation(spec, arch, optimizer, rounds, pretrain, maxEpochs, every, Grid("if-grid", "0.08,0.1,0.11,0.12,0.15"), Grid("gf-grid", "0.3,0.4,0.5,0.6,0.7")),
+            "ablation" => IcpStudyBenchmark.Ablation(spec, arch, optimizer, rounds, pretrain, maxEpochs, every, Grid("if-grid", "0.08,0.1,0.11,0.12,0.15"), Grid("gf-grid", "0.3,0.4,0.5,0.6,0.7"), gradient),
             "check-interval" => IcpStudyBenchmark.CheckInterval(spec, arch, rounds, pretrain, maxEpochs, Grid("intervals", "1,0.5,0.25")),
             _ => IcpStudyBenchmark.LikeForLike(spec, arch, optimizer, rounds, pretrain, maxEpochs, every, int.Parse(Arg("seeds", "3"), inv),
-                Arg("methods", "") is { Length: > 0 } m ? m.Split(',') : null, Arg("probe", "") is { Length: > 0 } probe ? int.Parse(probe, inv) : null),
+                Arg("methods", "") is { Length: > 0 } m ? m.Split(',') : null, Arg("probe", "") is { Length: > 0 } probe ? int.Parse(probe, inv) : null, gradient),
         };
         Console.WriteLine(md);
         if (Arg("write", "") is { Length: > 0 } target)

@@ -51,6 +51,12 @@ public sealed record MethodSettings
     /// only within <see cref="IcpStoppingPolicy.DefaultFlowStopTolerance"/> of the dense metric. Default false.</summary>
     public bool StopOnFlowAlone { get; init; }
 
+    /// <summary>The gradient flow's statistic when <see cref="GradientStatistic"/> is not set.</summary>
+    public const GradientFlowStatistic DefaultGradientStatistic = GradientFlowStatistic.MeanOverAllWeights;
+
+    /// <summary>How ICP's gradient flow summarises a layer's gradients. Default <see cref="DefaultGradientStatistic"/>.</summary>
+    public GradientFlowStatistic GradientStatistic { get; init; } = DefaultGradientStatistic;
+
     /// <summary>The schedule of fixed methods: <see cref="EpochsPerRound"/> rounded up to whole epochs.</summary>
     public int FixedEpochs => (int)Math.Ceiling(EpochsPerRound - 1e-9);
 
@@ -66,5 +72,6 @@ public sealed record MethodSettings
             CheckEvery = AdaptiveCheckEvery,
             ProbeSize = ProbeSize ?? IcpStoppingPolicy.DefaultProbeSize,
             FlowStopTolerance = StopOnFlowAlone ? null : IcpStoppingPolicy.DefaultFlowStopTolerance,
+            GradientStatistic = GradientStatistic,
         };
 }

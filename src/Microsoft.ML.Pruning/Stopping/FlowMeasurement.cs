@@ -10,6 +10,14 @@ public sealed record FlowMeasurement(IReadOnlyList<double>? Information, IReadOn
     /// <see cref="Information"/>, from the same sums), or null if information flow was not measured.</summary>
     public IReadOnlyList<double>? InformationAbsolute { get; init; }
 
+    /// <summary>The gradient flow per prunable layer by <see cref="GradientFlowStatistic.MeanOverSurvivingWeights"/>
+    /// (measured with <see cref="Gradient"/>, from the same backward pass), or null if gradient flow was not measured.</summary>
+    public IReadOnlyList<double>? GradientSurviving { get; init; }
+
+    /// <summary>The gradient flow by <paramref name="statistic"/>, or null if gradient flow was not measured.</summary>
+    public IReadOnlyList<double>? GradientBy(GradientFlowStatistic statistic) =>
+        statistic == GradientFlowStatistic.MeanOverSurvivingWeights ? GradientSurviving : Gradient;
+
     /// <summary>Euclidean distance between two flow vectors of the same length.</summary>
     /// <exception cref="ArgumentException">The vectors differ in length.</exception>
     public static double Distance(IReadOnlyList<double> a, IReadOnlyList<double> b)

@@ -115,10 +115,11 @@ public sealed class FlowProbe : IDisposable
                 accumulator?.Add(captured);
             }
 
-            IReadOnlyList<double>? gradientFlow = gradient ? GradientFlow(network, prunedMasks) : null;
-            return new FlowMeasurement(accumulator?.Flows(InformationFlowStatistic.Mean), gradientFlow, clock.Elapsed.TotalSeconds)
+            var (overAll, overSurviving) = gradient ? GradientFlow(network, prunedMasks) : (null, null);
+            return new FlowMeasurement(accumulator?.Flows(InformationFlowStatistic.Mean), overAll, clock.Elapsed.TotalSeconds)
             {
                 InformationAbsolute = accumulator?.Flows(InformationFlowStatistic.MeanAbsolute),
+                GradientSurviving = overSurviving,
             };
         }
         finally
@@ -132,24 +133,31 @@ public sealed class FlowProbe : IDisposable
         }
     }
 
-    private static double[] GradientFlow(PrunableNetwork network, IReadOnlyList<Tensor>? prunedMasks)
+    /// <summary>Per prunable layer, the mean masked gradient magnitude over all weights and over the surviving ones.</summary>
+    private static (double[] OverAll, double[] OverSurviving) GradientFlow(PrunableNetwork network, IReadOnlyList<Tensor>? prunedMasks)
     {
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        var flow = new double[network.PrunableLayers.Count];
+        var overAll = new double[network.PrunableLayers.Count];
+        var overSurviving = new double[network.PrunableLayers.Count];
         foreach (var layer in network.PrunableLayers)
         {
             var grad = layer.Weight.grad ?? throw new InvalidOperationException($"Layer '{layer.Name}' received no gradient.");
             var magnitude = grad.abs();
+            long surviving = magnitude.numel();
             if (prunedMasks is not null)
             {
                 magnitude = magnitude.masked_fill(prunedMasks[layer.Index], 0.0);
+                surviving -= prunedMasks[layer.Index].sum().item<long>();
             }
 
-            flow[layer.Index] = magnitude.mean().item<float>();
+            overAll[layer.Index] = magnitude.mean().item<float>();
+            double sum = magnitude.sum(ScalarType.Float64).item<double>();
+            // No step removes a layer's last weight, so a pruned layer keeps at least one survivor.
+            overSurviving[layer.Index] = surviving > 0 ? sum / surviving : 0;
         }
 
-        return flow;
+        return (overAll, overSurviving);
     }
 
     private static void ZeroGradients(PrunableNetwork network)

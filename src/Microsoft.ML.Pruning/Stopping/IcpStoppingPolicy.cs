@@ -89,6 +89,10 @@ public sealed class IcpStoppingPolicy : IStoppingPolicy, IDisposable
     /// <see cref="InformationFlowStatistic.MeanAbsolute"/>; the reference code's is <see cref="InformationFlowStatistic.Mean"/>.</summary>
     public InformationFlowStatistic InformationStatistic { get; init; } = InformationFlowStatistic.MeanAbsolute;
 
+    /// <summary>How a layer's gradients become its gradient flow. Default
+    /// <see cref="GradientFlowStatistic.MeanOverAllWeights"/> (the reference code's).</summary>
+    public GradientFlowStatistic GradientStatistic { get; init; } = GradientFlowStatistic.MeanOverAllWeights;
+
     /// <summary>The least retraining per round, in epochs: no flow decision comes earlier. Default: one check interval.</summary>
     public double MinEpochs => _minEpochs > 0 ? _minEpochs : CheckEvery;
 
@@ -206,7 +210,7 @@ public sealed class IcpStoppingPolicy : IStoppingPolicy, IDisposable
 
         if (Flow.HasFlag(FlowKind.Gradient))
         {
-            double d = FlowMeasurement.Distance(now.Gradient!, _dense.Gradient!, Measure);
+            double d = FlowMeasurement.Distance(now.GradientBy(GradientStatistic)!, _dense.GradientBy(GradientStatistic)!, Measure);
             distance ??= d;
             consistent &= d < GradientEpsilon;
         }
@@ -243,7 +247,8 @@ public sealed class IcpStoppingPolicy : IStoppingPolicy, IDisposable
         FlowDistanceMeasure.LayerRelative => "layer-relative",
         FlowDistanceMeasure.Relative => "relative",
         _ => "euclidean",
-    } + (Flow.HasFlag(FlowKind.Information) && InformationStatistic == InformationFlowStatistic.Mean ? " mean-correlation" : "");
+    } + (Flow.HasFlag(FlowKind.Information) && InformationStatistic == InformationFlowStatistic.Mean ? " mean-correlation" : "")
+      + (Flow.HasFlag(FlowKind.Gradient) && GradientStatistic == GradientFlowStatistic.MeanOverSurvivingWeights ? " surviving-weights" : "");
 
     private string EpsilonText() => Flow switch
     {

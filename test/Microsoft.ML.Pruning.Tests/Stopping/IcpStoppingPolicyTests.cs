@@ -116,6 +116,30 @@ public sealed class IcpStoppingPolicyTests
     }
 
     [Fact]
+    public void GradientFlowOverSurvivingWeightsDoesNotFallWithSparsityByConstruction()
+    {
+        using var network = TrainedMlp();
+        using var probe = new FlowProbe(Digits, 200, 1);
+        using var masks = new MaskSet(network);
+        var dense = probe.Measure(network, FlowKind.Gradient, masks.Masks.Select(m => m.Pruned).ToList());
+        MagnitudePruner.Prune(masks, PruningRate.Fixed(0.75), PruningScope.Layerwise);
+        var pruned = probe.Measure(network, FlowKind.Gradient, masks.Masks.Select(m => m.Pruned).ToList());
+
+        // Dense: both statistics are the same mean. Pruned: over all weights a quarter of the weights carry the sum,
+        // over the survivors the same sum is divided by the survivors only.
+        Assert.All(Enumerable.Range(0, dense.Gradient!.Count), i => Assert.Equal(dense.Gradient[i], dense.GradientSurviving![i], 1e-6));
+        for (int i = 0; i < pruned.Gradient!.Count; i++)
+        {
+            double survivingShare = 1 - masks.Masks[i].Pruned.to_type(TorchSharp.torch.ScalarType.Float64).mean().item<double>();
+            Assert.InRange(survivingShare, 0.2, 0.3);
+            Assert.Equal(pruned.Gradient[i] / survivingShare, pruned.GradientSurviving![i], pruned.GradientSurviving[i] * 1e-4);
+        }
+
+        Assert.Same(pruned.GradientSurviving, pruned.GradientBy(GradientFlowStatistic.MeanOverSurvivingWeights));
+        Assert.Contains("surviving-weights", new IcpStoppingPolicy(FlowKind.Gradient) { GradientStatistic = GradientFlowStatistic.MeanOverSurvivingWeights }.Name, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void FlowsDoNotDependOnBatchOrder()
     {
         using var network = TrainedMlp();
