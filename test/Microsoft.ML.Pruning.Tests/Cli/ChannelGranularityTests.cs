@@ -51,7 +51,7 @@ public sealed class ChannelGranularityTests
     {
         using var dir = new TempDirectory();
         string csv = TinyCsv.Images(dir.Path, side: 28);
-        var (code, _, stderr) = await Run("prune", "--model", Import.ImportTestSupport.ModelPath("cnn_bn.onnx"), "--data", $"csv:{csv}", "--granularity", "channel",
+        var (code, _, stderr) = await Run("prune", "--model", Import.ImportTestSupport.ModelPath("cnn_bn.onnx"), "--data", $"csv:{csv}", "--task", "multiclass", "--granularity", "channel",
             "--method", "imp", "--rounds", "1", "--rate", "0.5", "--epochs", "1", "--out", dir.File("out"), "--measure-runs", "2", "--measure-seconds", "0.01");
 
         Assert.True(code == 0, stderr);
