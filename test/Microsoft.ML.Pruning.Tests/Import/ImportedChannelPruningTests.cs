@@ -104,6 +104,7 @@ public sealed class ImportedChannelPruningTests
         {
             var alive = ChannelCriterion.Alive(result.Masks, group).ToHashSet();
             Assert.NotEmpty(alive);
+            Assert.NotEmpty(group.CoupledKeys); // every group of these models has a bias or a batch norm
             foreach (string key in group.CoupledKeys)
             {
                 var values = Values(state[key]);
