@@ -68,6 +68,32 @@ public sealed class ImportedChannelPruningTests
     }
 
     [Fact]
+    public void GlobalScopeWithL2_RanksAllGroupsTogether_AndTheCompactedFileStillMatches()
+    {
+        var source = OnnxModelSource.Load(ImportTestSupport.ModelPath("resnet.onnx"));
+        using var network = source.Build(seed: 0);
+        int before, after;
+        using (var masks = new MaskSet(network))
+        {
+            var groups = ChannelGroups.Analyze(source).Prunable.ToList();
+            before = groups.Sum(g => g.Channels);
+            PruningCriterion.Channels(ChannelNorm.L2).Prune(masks, PruningRate.Fixed(0.4), PruningScope.Global, Array.Empty<LayerPruningOverride>());
+            var alive = groups.Select(g => ChannelCriterion.Alive(masks, g).Count).ToList();
+            after = alive.Sum();
+            // One ranking over all groups: 40 % of all channels go, not 40 % of each group.
+            Assert.Equal(before - (int)Math.Round(0.4 * before, MidpointRounding.AwayFromZero), after);
+            Assert.Contains(groups.Zip(alive), p => Math.Abs(p.Second - p.First.Channels * 0.6) >= 1);
+        }
+
+        var rows = ImportTestSupport.Rows(Batch, source.InputFeatures);
+        var expected = ImportTestSupport.ImportedOutputs(network, rows, Batch);
+        var model = OnnxExporter.Export(network, new OnnxExportOptions { Compact = true });
+        var (actual, _) = ImportTestSupport.RunOnnx(model, source.InputName, rows, ImportTestSupport.InputShape(source, Batch));
+        float error = ImportTestSupport.MaxAbsDifference(expected, actual);
+        Assert.True(error <= Tolerance, $"max |output difference| {error:E2}");
+    }
+
+    [Fact]
     public void WithoutCompaction_TheImportedShapesStay()
     {
         var source = OnnxModelSource.Load(ImportTestSupport.ModelPath("cnn_bn.onnx"));
