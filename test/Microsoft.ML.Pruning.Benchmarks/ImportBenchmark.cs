@@ -82,7 +82,7 @@ internal static class ImportBenchmark
             MaxDifference(original, roundTrip, source, data.Test));
     }
 
-    private static float[] Outputs(byte[] model, OnnxModelSource source, InMemoryDataset rows)
+    internal static float[] Outputs(byte[] model, OnnxModelSource source, InMemoryDataset rows)
     {
         using var options = new SessionOptions { IntraOpNumThreads = 1 };
         using var session = new InferenceSession(model, options);
@@ -93,7 +93,7 @@ internal static class ImportBenchmark
         return outputs[0].GetTensorDataAsSpan<float>().ToArray();
     }
 
-    private static double Accuracy(byte[] model, OnnxModelSource source, InMemoryDataset rows)
+    internal static double Accuracy(byte[] model, OnnxModelSource source, InMemoryDataset rows)
     {
         var outputs = Outputs(model, source, rows);
         int width = source.OutputWidth, correct = 0;
@@ -120,7 +120,7 @@ internal static class ImportBenchmark
     }
 
     /// <summary>onnx.checker.check_model(full_check=True) through the given Python, or why it could not run.</summary>
-    private static string Check(string python, string path)
+    internal static string Check(string python, string path)
     {
         try
         {

@@ -36,12 +36,15 @@ internal static partial class RunSetup
         }
 
         CheckNumbers(settings);
-        Require(settings.Model is null || settings.Granularity != "channel",
-            "--granularity channel needs a built-in architecture (--arch): the channel groups of an imported --model are not derived in this version; prune it with --granularity weight.");
         var fractions = Usage(() => SplitFractions.Parse(settings.Split));
         CheckSplitParts(settings.Split, fractions);
         // A model is read (and checked) before the data: a model the importer cannot take fails fast.
         var model = settings.Model is { } path ? Usage(() => OnnxModelSource.Load(path)) : null;
+        if (model is not null && settings.Granularity == "channel")
+        {
+            CheckChannels(model);
+        }
+
         Require(settings.Label is null || TabularSetup.IsCsv(settings), $"--label names a column of a csv: file; '{settings.Data}' has its own labels.");
         var csv = TabularSetup.CsvOptions(settings, InputShape(settings));
         var split = Usage(() => DataSource.Load(settings.Data, new DataLoadOptions { Split = fractions, Seed = settings.Seed, ClassCount = settings.ClassCount, Csv = csv }));
@@ -224,6 +227,19 @@ internal static partial class RunSetup
     {
         int root = (int)Math.Round(Math.Sqrt(n));
         return root * root == n ? root : null;
+    }
+
+    /// <summary>--granularity channel needs a channel group the analysis of the model's graph can follow.</summary>
+    private static void CheckChannels(OnnxModelSource model)
+    {
+        try
+        {
+            PruningCriterion.Channels().CheckNetwork(model);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliUsageException($"--granularity channel: --model {e.Message.Split(" (Parameter")[0].Replace("weight granularity", "--granularity weight", StringComparison.Ordinal)}", e);
+        }
     }
 
     private static void Require(bool condition, string message)

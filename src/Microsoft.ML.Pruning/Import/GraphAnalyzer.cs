@@ -57,6 +57,7 @@ internal static class GraphAnalyzer
             FinalActivation = final,
             ExecutedNodes = executed,
             Tensors = roles.Tensors,
+            Registered = roles.Registered,
             Layers = layers,
             Producers = producers,
             Consumers = consumers,

@@ -40,6 +40,9 @@ internal sealed class ImportedGraph
     /// <summary>Float constants the network registers, by index.</summary>
     public required IReadOnlyList<ImportedTensor> Tensors { get; init; }
 
+    /// <summary>The registered tensor each (node, input position) reads.</summary>
+    public required IReadOnlyDictionary<(int Node, int Input), int> Registered { get; init; }
+
     /// <summary>The prunable layers, in graph order.</summary>
     public required IReadOnlyList<ImportedLayer> Layers { get; init; }
 

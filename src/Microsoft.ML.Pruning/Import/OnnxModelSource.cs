@@ -30,6 +30,7 @@ public sealed class OnnxModelSource : INetworkSource
     private readonly ImportedGraph _graph;
     private readonly string _hash;
     private readonly Dictionary<string, long[]> _shapes = new(StringComparer.Ordinal);
+    private ImportedChannelGroups? _channels;
 
     private OnnxModelSource(ImportedGraph graph, byte[] bytes)
     {
@@ -123,6 +124,9 @@ public sealed class OnnxModelSource : INetworkSource
     public long PrunableWeightCount { get; }
 
     internal ImportedGraph Graph => _graph;
+
+    /// <summary>The channel groups of the graph (derived once, on first use, from the shapes the check at import recorded).</summary>
+    internal ImportedChannelGroups Channels => LazyInitializer.EnsureInitialized(ref _channels, () => ChannelGraphAnalyzer.Analyze(_graph, _shapes));
 
     /// <summary>The shape of each computed value on a batch of <c>N</c> rows (-1 stands for N), from the check at import.</summary>
     internal IReadOnlyDictionary<string, long[]> ValueShapes => _shapes;

@@ -56,6 +56,9 @@ internal sealed class TensorRoles
     /// <summary>The registered tensors, by index.</summary>
     public IReadOnlyList<ImportedTensor> Tensors => _tensors;
 
+    /// <summary>The registered tensor each (node, input) reads.</summary>
+    public IReadOnlyDictionary<(int Node, int Input), int> Registered => _registered;
+
     /// <summary>The registered tensor input <paramref name="input"/> of node <paramref name="node"/> reads, or null.</summary>
     public int? RegisteredIndex(int node, int input) => _registered.TryGetValue((node, input), out int index) ? index : null;
 

@@ -57,7 +57,8 @@ public sealed class IterativePruningOptions
 
     /// <summary>What a pruning step removes: single weights (the default) or whole channels and neurons with everything
     /// coupled to them; with <see cref="PruningGranularity.Channel"/> the ONNX model is written compacted (smaller
-    /// dense layers, faster to score). Channel granularity needs an <see cref="Architecture"/>, not a <see cref="Model"/>.</summary>
+    /// dense layers, faster to score). With a <see cref="Model"/>, the channel groups come from its graph; a model in which
+    /// none can be followed is refused when fitting.</summary>
     public PruningGranularity Granularity { get; set; } = PruningGranularity.Weight;
 
     /// <summary>How channel granularity scores a channel. Default <see cref="Pruning.ChannelNorm.L1"/>.</summary>
@@ -164,12 +165,6 @@ public sealed class IterativePruningOptions
         if (CheckpointDirectory is { } dir)
         {
             CheckWritable(dir, nameof(CheckpointDirectory));
-        }
-
-        if (Model is not null && Granularity == PruningGranularity.Channel)
-        {
-            throw new ArgumentException(
-                "Granularity Channel needs an Architecture: the channel groups of an imported Model are not derived in this version; use Granularity Weight.", nameof(Granularity));
         }
 
         ToEngineOptions().Validate();

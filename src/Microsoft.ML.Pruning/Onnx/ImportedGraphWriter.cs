@@ -9,7 +9,8 @@ namespace Microsoft.ML.Pruning.Onnx;
 /// Writes an imported network back as the user's own graph: the original model with the network's current weights,
 /// biases and batch-norm statistics, everything else as it was read — node names and order, input and output names,
 /// shapes and dynamic dimensions, opset, IR version, other initializers, the user's metadata — plus this library's
-/// metadata.
+/// metadata. Asked to compact (<see cref="OnnxExportOptions.Compact"/>), it writes the channels no layer reads out of
+/// every tensor that holds them (<see cref="ImportedGraphCompactor"/>): the same graph with smaller weights.
 /// </summary>
 /// <remarks>
 /// Prunable weights go back in the graph's layout (transposed back where the network stores them transposed), stored
@@ -25,8 +26,12 @@ internal static class ImportedGraphWriter
     {
         var graph = network.Graph;
         var model = graph.Model.Clone();
+        var compacted = options.Compact ? ImportedGraphCompactor.Compact(network) : new Dictionary<int, (long[] Shape, float[] Values)>();
         var written = Enumerable.Range(0, graph.Tensors.Count).Where(i => graph.Tensors[i].IsWrittenBack)
-            .ToDictionary(i => graph.Tensors[i].ValueName, i => Read(network, i), StringComparer.Ordinal);
+            .ToDictionary(
+                i => graph.Tensors[i].ValueName,
+                i => compacted.TryGetValue(i, out var c) ? new WrittenTensor(graph.Tensors[i], c.Shape, c.Values) : Read(network, i),
+                StringComparer.Ordinal);
         var replacedNodes = written.Values.Where(w => w.Tensor.Producer is not null)
             .Select(w => IndexOf(graph, w.Tensor.Producer!)).ToHashSet();
         var weightOf = graph.Layers.ToDictionary(l => l.NodeIndex, l => graph.Tensors[l.Weight].ValueName);
@@ -41,6 +46,11 @@ internal static class ImportedGraphWriter
             {
                 target.Input.Remove(input);
             }
+        }
+
+        if (compacted.Count > 0)
+        {
+            ResizeInterface(target, written);
         }
 
         target.Node.Clear();
@@ -106,6 +116,26 @@ internal static class ImportedGraphWriter
         }
 
         return model;
+    }
+
+    /// <summary>After compaction: the shapes recorded for values inside the graph (value_info) are dropped, since
+    /// channels changed size (ONNX Runtime and the checker infer them again), and a weight the graph also lists among its
+    /// inputs (older exporters list every initializer there) is listed with its new shape. The graph's own input and
+    /// output keep their names, types and ranks.</summary>
+    private static void ResizeInterface(GraphProto target, Dictionary<string, WrittenTensor> written)
+    {
+        target.ValueInfo.Clear();
+        foreach (var input in target.Input)
+        {
+            if (written.TryGetValue(input.Name, out var w) && input.Type?.TensorType?.Shape is { } shape)
+            {
+                shape.Dim.Clear();
+                foreach (long d in w.Shape)
+                {
+                    shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = d });
+                }
+            }
+        }
     }
 
     /// <summary>A dense initializer as read, or with the network's value when training changes it (weights are added

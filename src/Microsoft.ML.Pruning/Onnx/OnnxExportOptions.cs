@@ -39,7 +39,8 @@ public sealed record OnnxExportOptions
     /// Writes the network physically smaller (<see cref="Pruning.NetworkCompactor"/>): channels removed by channel
     /// pruning and units left dead by weight pruning are gone, their constant outputs folded into the next layer's bias,
     /// so Gemm, Conv and BatchNormalization run on smaller dense tensors and the model scores faster. Default false: the
-    /// graph keeps the network's shapes. Built-in networks only; an imported graph is written with its own shapes.
+    /// graph keeps the network's shapes. An imported graph is written as the same graph with smaller weights: the channels no
+    /// layer reads (those channel pruning removed) are gone; units left dead by weight pruning stay there.
     /// </summary>
     public bool Compact { get; init; }
 }

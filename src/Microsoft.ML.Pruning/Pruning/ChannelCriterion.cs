@@ -1,3 +1,4 @@
+using Microsoft.ML.Pruning.Import;
 using Microsoft.ML.Pruning.Networks;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -20,7 +21,8 @@ namespace Microsoft.ML.Pruning.Pruning;
 /// index), but never a group's last channel. The network's output layer never loses a neuron (its outputs are the
 /// classes); its input slices go with the channels of the layer before it. A layer that is left out by an override
 /// keeps its own channels; a rate factor applies to the group of a layer it names (the smallest factor of the group's
-/// layers).
+/// layers). The groups of an imported ONNX graph come from the data flow of its nodes
+/// (<see cref="ChannelGroups.Analyze"/>); a graph in which no group can be followed is refused before training.
 /// </remarks>
 internal sealed class ChannelCriterion : PruningCriterion
 {
@@ -41,7 +43,29 @@ internal sealed class ChannelCriterion : PruningCriterion
 
     public override string Name => Norm == ChannelNorm.L1 ? "channel-l1" : "channel-l2";
 
-    internal override void CheckNetwork(INetworkSource source) => ChannelGroups.Analyze(source);
+    internal override void CheckNetwork(INetworkSource source)
+    {
+        if (!ChannelGroups.Analyze(source).Prunable.Any())
+        {
+            throw new ArgumentException(
+                $"'{source.Name}' has no channel group that channel pruning can shrink ({WhyNone(source)}); prune it with weight granularity.", nameof(source));
+        }
+    }
+
+    /// <summary>Why no group of <paramref name="source"/> is prunable: an imported graph's first reasons.</summary>
+    private static string WhyNone(INetworkSource source)
+    {
+        if (source is not OnnxModelSource model)
+        {
+            return "every group is the network's input or output";
+        }
+
+        var reasons = model.Channels.Groups.Groups
+            .Where(g => g.ProducerEntries.Count > 0 && model.Channels.Reasons.ContainsKey(g.Index))
+            .Select(g => $"{g.Name}: {model.Channels.Reasons[g.Index]}")
+            .ToList();
+        return string.Join("; ", reasons.Take(2)) + (reasons.Count > 2 ? $"; and {reasons.Count - 2} more" : "");
+    }
 
     internal override void Restore(MaskSet masks) => HoldCoupledAtZero(masks, ChannelGroups.Analyze(masks.Network.Source));
 
@@ -219,9 +243,7 @@ internal sealed class ChannelCriterion : PruningCriterion
 
             var zeroed = torch.ones(group.Channels, dtype: ScalarType.Bool);
             zeroed.index_fill_(0, torch.tensor(alive.Select(c => (long)c).ToArray()), false);
-            var keys = group.Producers.Select(p => p + ".bias")
-                .Concat(group.Norms.SelectMany(n => new[] { n + ".weight", n + ".bias" }))
-                .Where(parameters.Contains);
+            var keys = group.CoupledKeys.Where(parameters.Contains);
             foreach (string key in keys)
             {
                 masks.SetCoupled(key, zeroed);

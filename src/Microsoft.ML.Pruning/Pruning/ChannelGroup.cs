@@ -6,11 +6,12 @@ namespace Microsoft.ML.Pruning.Pruning;
 /// of every <see cref="Consumers"/> layer. A residual add ties the channels of both its branches into one group.
 /// </summary>
 /// <remarks>Made by <see cref="ChannelGroups.Analyze"/>. Groups that are the network's input or output, or whose
-/// channels are reshaped into another layout, are never pruned (<see cref="Prunable"/> false).</remarks>
+/// channels are reshaped into another layout, are never pruned (<see cref="Prunable"/> false); in an imported graph, also
+/// groups that reach an operation the analysis does not follow (a Concat, a transpose, a grouped convolution).</remarks>
 public sealed class ChannelGroup
 {
     internal ChannelGroup(int index, int channels, IReadOnlyList<ChannelProducer> producers, IReadOnlyList<ChannelConsumer> consumers,
-        IReadOnlyList<ChannelOperation> afterMerge, bool residual, bool prunable)
+        IReadOnlyList<ChannelOperation> afterMerge, bool residual, bool prunable, IReadOnlyList<string>? coupledKeys = null)
     {
         Index = index;
         Channels = channels;
@@ -19,6 +20,9 @@ public sealed class ChannelGroup
         AfterMerge = afterMerge;
         Residual = residual;
         Prunable = prunable;
+        // A built-in's biases and batch-norm parameters are named after their layers; an imported graph names its own.
+        CoupledKeys = coupledKeys ?? producers.Select(p => p.Layer + ".bias")
+            .Concat(Norms.SelectMany(n => new[] { n + ".weight", n + ".bias" })).ToArray();
     }
 
     /// <summary>The group's position in <see cref="ChannelGroups.Groups"/>.</summary>
@@ -43,6 +47,10 @@ public sealed class ChannelGroup
     /// <summary>False for groups that are never pruned: the network's input and output, channels reshaped into
     /// another layout.</summary>
     public bool Prunable { get; }
+
+    /// <summary>The state keys of the per-channel parameters that go with the group's channels (the producers' biases,
+    /// the batch norms' scales and shifts), held at zero for removed channels; keys the network lacks are skipped.</summary>
+    internal IReadOnlyList<string> CoupledKeys { get; }
 
     /// <summary>A short name for messages: the producing layers.</summary>
     public string Name => ProducerEntries.Count == 0 ? "input" : string.Join("+", Producers);

@@ -1,3 +1,4 @@
+using Microsoft.ML.Pruning.Import;
 using Microsoft.ML.Pruning.Networks;
 
 namespace Microsoft.ML.Pruning.Pruning;
@@ -15,7 +16,7 @@ public sealed class ChannelGroups
     private readonly Dictionary<string, int> _outputs;
     private readonly Dictionary<string, int> _norms;
 
-    private ChannelGroups(IReadOnlyList<ChannelGroup> groups, Dictionary<string, (int, int)> inputs, Dictionary<string, int> outputs, Dictionary<string, int> norms)
+    internal ChannelGroups(IReadOnlyList<ChannelGroup> groups, Dictionary<string, (int, int)> inputs, Dictionary<string, int> outputs, Dictionary<string, int> norms)
     {
         Groups = groups;
         _inputs = inputs;
@@ -38,21 +39,20 @@ public sealed class ChannelGroups
     /// <summary>The group a batch norm normalises.</summary>
     public ChannelGroup NormOf(string norm) => Groups[_norms[norm]];
 
-    /// <summary>The channel groups of <paramref name="source"/>.</summary>
-    /// <exception cref="NotSupportedException">The network is not described by the layer vocabulary (an imported
-    /// ONNX graph): its channel groups are not derived.</exception>
+    /// <summary>The channel groups of <paramref name="source"/>: a built-in's from its layer list, an imported ONNX
+    /// graph's from the data flow of its nodes (see <see cref="OnnxModelSource"/> and <c>docs/import.md</c>).</summary>
+    /// <exception cref="NotSupportedException">The network is neither a built-in nor an imported ONNX graph.</exception>
     public static ChannelGroups Analyze(INetworkSource source)
     {
         ArgumentNullException.ThrowIfNull(source);
-        if (source is not NetworkDefinition definition)
+        return source switch
         {
-            throw new NotSupportedException(
-                $"Channel granularity needs a built-in architecture (or a network described with the layer vocabulary); '{source.Name}' is an imported ONNX graph, " +
-                "whose channel groups are not derived in this version. Prune it with weight granularity.");
-        }
-
-        var walker = new Walker(definition);
-        return walker.Run();
+            NetworkDefinition definition => new Walker(definition).Run(),
+            OnnxModelSource model => model.Channels.Groups,
+            _ => throw new NotSupportedException(
+                $"Channel granularity needs a built-in architecture or an imported ONNX model; '{source.Name}' is a {source.GetType().Name}, " +
+                "whose channel groups are not known. Prune it with weight granularity."),
+        };
     }
 
     /// <summary>Walks the layer list once, building groups and merging those a residual add ties together.</summary>

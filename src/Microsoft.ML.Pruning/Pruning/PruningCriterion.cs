@@ -53,6 +53,8 @@ public abstract class PruningCriterion
 
     /// <summary>Refuses, before any training, a network the criterion cannot prune.</summary>
     /// <exception cref="NotSupportedException">The network is out of the criterion's reach (the message says why).</exception>
+    /// <exception cref="ArgumentException">The network has nothing the criterion could remove (the message names it and
+    /// says why).</exception>
     internal virtual void CheckNetwork(Networks.INetworkSource source)
     {
     }

@@ -10,7 +10,7 @@ using Microsoft.ML.Pruning.Tests.Import;
 namespace Microsoft.ML.Pruning.Tests.MLNet;
 
 /// <summary><c>Granularity = Channel</c> through ML.NET: whole neurons go, the ONNX model is compacted and scores;
-/// an imported model is refused.</summary>
+/// an imported model is written as its own graph with smaller weights.</summary>
 public sealed class PruneIterativeChannelTests
 {
     [Fact]
@@ -37,14 +37,24 @@ public sealed class PruneIterativeChannelTests
     }
 
     [Fact]
-    public void ChannelGranularity_WithAnImportedModel_IsRefused()
+    public void ChannelGranularity_WithAnImportedModel_WritesItsGraphCompacted()
     {
         var ml = new MLContext(1);
-        var e = Assert.Throws<ArgumentException>(() => ml.Transforms.PruneIterative(new IterativePruningOptions
-        {
-            Model = OnnxModelSource.Load(ImportTestSupport.ModelPath("mlp.onnx")),
-            Granularity = PruningGranularity.Channel,
-        }));
-        Assert.Contains("Granularity Channel needs an Architecture", e.Message);
+        var data = ml.Data.LoadFromEnumerable(DigitRows.From(SyntheticDigits.Generate(300, 1)));
+        var model = ml.Transforms.Conversion.MapValueToKey("Label")
+            .Append(ml.Transforms.PruneIterative(new IterativePruningOptions
+            {
+                Model = OnnxModelSource.Load(ImportTestSupport.ModelPath("mlp.onnx")), Rounds = 1, RatePerRound = 0.5, EpochsPerRound = 1,
+                Granularity = PruningGranularity.Channel,
+            }))
+            .Fit(data);
+
+        var info = OnnxModelInfo.FromBytes(model.LastTransformer.OnnxModel);
+        Assert.Equal(new long[] { 64, 784 }, info.Initializers.Single(i => i.Name == "fc1.weight").Shape);
+        Assert.Equal(new long[] { 32, 64 }, info.Initializers.Single(i => i.Name == "fc2.weight").Shape);
+        Assert.Equal(new long[] { 10, 32 }, info.Initializers.Single(i => i.Name == "fc3.weight").Shape);
+        var scored = model.Transform(data);
+        Assert.Equal(300, scored.GetColumn<float[]>("Score").Count(s => s.Length == 10 && Math.Abs(s.Sum() - 1) < 1e-4));
+        model.Dispose();
     }
 }

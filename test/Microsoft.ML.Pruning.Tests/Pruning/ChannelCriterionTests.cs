@@ -181,18 +181,6 @@ public sealed class ChannelCriterionTests
         Assert.Throws<InvalidDataException>(() => Run(options with { Criterion = PruningCriterion.Magnitude, CheckpointDirectory = dirB.Path, Resume = true }));
     }
 
-    [Fact]
-    public void AnImportedGraphIsRefusedBeforeAnyTraining()
-    {
-        var source = Microsoft.ML.Pruning.Import.OnnxModelSource.Load(Import.ImportTestSupport.ModelPath("mlp.onnx"));
-        var data = SyntheticDigits.Generate(60, seed: 1).SplitByIndex(0.6, 0.2, 0.2);
-        var options = FastOptions() with { Criterion = PruningCriterion.Channels() };
-
-        var e = Assert.Throws<NotSupportedException>(() => new IterativePruner(options).Run(source, data));
-        Assert.Contains("Channel granularity needs a built-in architecture", e.Message);
-        Assert.Contains("mlp.onnx", e.Message);
-    }
-
     private static int[] LowestNorms(PrunableNetwork network, string layer, ChannelNorm norm, int count)
     {
         var weight = network.PrunableLayers.Single(l => l.Name == layer).Weight;
