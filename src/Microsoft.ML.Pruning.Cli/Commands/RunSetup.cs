@@ -50,7 +50,7 @@ internal static partial class RunSetup
         var split = Usage(() => DataSource.Load(settings.Data, new DataLoadOptions { Split = fractions, Seed = settings.Seed, ClassCount = settings.ClassCount, Csv = csv }));
         CheckData(settings, split);
         var tabular = TabularSetup.Apply(settings, split);
-        var prepared = model is null ? BuiltIn(settings, tabular) : Imported(model, tabular.Split);
+        var prepared = model is null ? BuiltIn(settings, tabular) : Imported(model, tabular);
         string outDir = OutputFolder.Check(settings.OutputDirectory);
         return prepared with { OutputDirectory = outDir, Tabular = tabular };
     }
@@ -68,13 +68,17 @@ internal static partial class RunSetup
     }
 
     /// <summary>The data must fit the model: one feature per input value, no more classes than it scores.</summary>
-    private static Prepared Imported(OnnxModelSource model, DataSplit split)
+    private static Prepared Imported(OnnxModelSource model, TabularSetup.Tabular tabular)
     {
+        var split = tabular.Split;
         string input = string.Create(C, $"input '{model.InputName}' [N, {string.Join(", ", model.InputShape)}]");
         Require(split.Train.FeatureCount == model.InputFeatures, string.Create(C,
             $"--data rows have {split.Train.FeatureCount} features but --model '{model.Name}' takes {model.InputFeatures} ({input}); give data with one feature per input value."));
         Require(split.Train.IsRegression || split.Train.ClassCount <= model.OutputWidth, string.Create(C,
             $"--data has {split.Train.ClassCount} classes but --model '{model.Name}' outputs {model.OutputWidth} class scores."));
+        // A two-class table is a binary task (one logit) unless --task multiclass says otherwise.
+        Require(tabular.Task is not { } task || task.OutputWidth == model.OutputWidth, string.Create(C,
+            $"--model '{model.Name}' has {model.OutputWidth} outputs but the {tabular.Task?.Name} task of --data needs {tabular.Task?.OutputWidth}; give --task multiclass for a model that scores each class, or a model with {tabular.Task?.OutputWidth} output."));
         return new Prepared(split, model, model.Name, model.ParameterCount, "");
     }
 

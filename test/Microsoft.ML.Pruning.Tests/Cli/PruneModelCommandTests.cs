@@ -73,4 +73,18 @@ public sealed class PruneModelCommandTests
         Assert.Equal(2, code);
         Assert.Contains("784 features but --model 'small.onnx' takes 12 (input 'x' [N, 12])", stderr);
     }
+
+    [Fact]
+    public async Task ATwoClassTableForAModelThatScoresTenClasses_IsBadUsageBeforeTraining_NamingTheTaskOption()
+    {
+        using var dir = new TempDirectory();
+        string csv = TinyCsv.Images(dir.Path, side: 28);
+
+        var (code, _, stderr) = await Run("prune", "--model", Import.ImportTestSupport.ModelPath("cnn_bn.onnx"), "--data", $"csv:{csv}", "--out", dir.File("out"));
+
+        Assert.Equal(2, code);
+        Assert.Contains("--model 'cnn_bn.onnx' has 10 outputs but the binary task of --data needs 1; give --task multiclass", stderr);
+        Assert.DoesNotContain("epoch", stderr);
+        Assert.False(Directory.Exists(dir.File("out")));
+    }
 }
