@@ -4,6 +4,7 @@ using Microsoft.ML.Pruning.Data;
 using Microsoft.ML.Pruning.Import;
 using Microsoft.ML.Pruning.Networks;
 using Microsoft.ML.Pruning.Pruning;
+using Microsoft.ML.Pruning.Stopping;
 using Microsoft.ML.Pruning.Training;
 
 namespace Microsoft.ML.Pruning.Cli.Commands;
@@ -120,6 +121,8 @@ internal static partial class RunSetup
                 CheckEvery = settings.CheckEvery ?? (reference ? 2 : null),
                 // ... and stops on a consistent flow whatever the accuracy.
                 StopOnFlowAlone = reference,
+                // The reference code averages the masked gradient over all of a layer's weights.
+                GradientStatistic = reference ? GradientFlowStatistic.MeanOverAllWeights : MethodSettings.DefaultGradientStatistic,
             }) with { Method = spec.Text };
             if (reference && options.Rewind.Kind == RewindKind.Init)
             {

@@ -52,7 +52,7 @@ public sealed record MethodSettings
     public bool StopOnFlowAlone { get; init; }
 
     /// <summary>The gradient flow's statistic when <see cref="GradientStatistic"/> is not set.</summary>
-    public const GradientFlowStatistic DefaultGradientStatistic = GradientFlowStatistic.MeanOverAllWeights;
+    public const GradientFlowStatistic DefaultGradientStatistic = GradientFlowStatistic.MeanOverSurvivingWeights;
 
     /// <summary>How ICP's gradient flow summarises a layer's gradients. Default <see cref="DefaultGradientStatistic"/>.</summary>
     public GradientFlowStatistic GradientStatistic { get; init; } = DefaultGradientStatistic;

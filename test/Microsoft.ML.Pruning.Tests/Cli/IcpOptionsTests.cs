@@ -19,16 +19,24 @@ public sealed class IcpOptionsTests
         Assert.Equal("icp-gf-sap", report.GetProperty("method").GetString());
         var stopping = report.GetProperty("stopping");
         Assert.Contains("gradient", stopping.GetProperty("name").GetString());
+        Assert.Contains("surviving-weights", stopping.GetProperty("name").GetString());
+        double denseMetric = report.GetProperty("dense").GetProperty("valMetric").GetDouble();
         Assert.Equal(Microsoft.ML.Pruning.Stopping.IcpStoppingPolicy.DefaultGradientEpsilon, stopping.GetProperty("epsilon").GetDouble());
         Assert.Equal(0.5, stopping.GetProperty("checkEvery").GetDouble());
         Assert.All(report.GetProperty("rounds").EnumerateArray(), r =>
         {
             // Every check is half an epoch (4200 rows) after the last, and records the flow distance unless the accuracy
-            // cap stopped the round first (then the flow is not measured).
+            // cap stopped the round first or the metric was too far below the dense one for the flow to decide.
             var checks = r.GetProperty("checks").EnumerateArray().ToList();
             Assert.Equal(Enumerable.Range(1, checks.Count).Select(i => 4200L * i), checks.Select(c => c.GetProperty("samples").GetInt64()));
-            var unmeasured = checks.Where(c => c.GetProperty("flowDistance").ValueKind == JsonValueKind.Null).ToList();
-            Assert.True(unmeasured.Count == 0 || (unmeasured.Count == 1 && r.GetProperty("stopReason").GetString() == "accuracy-recovered"));
+            for (int i = 0; i < checks.Count; i++)
+            {
+                bool measured = checks[i].GetProperty("flowDistance").ValueKind != JsonValueKind.Null;
+                bool farBelow = checks[i].GetProperty("valMetric").GetDouble() < denseMetric - Microsoft.ML.Pruning.Stopping.IcpStoppingPolicy.DefaultFlowStopTolerance;
+                bool recoveredHere = i == checks.Count - 1 && r.GetProperty("stopReason").GetString() == "accuracy-recovered";
+                Assert.Equal(!farBelow && !recoveredHere, measured);
+            }
+
             Assert.Equal(checks[^1].GetProperty("samples").GetInt64(), r.GetProperty("samples").GetInt64());
         });
     }
@@ -46,6 +54,19 @@ public sealed class IcpOptionsTests
         var report = JsonDocument.Parse(File.ReadAllText(dir.File("report.json"))).RootElement;
         Assert.Equal("icp-if-sap(0.5,1)", report.GetProperty("method").GetString());
         Assert.Equal(2, report.GetProperty("stopping").GetProperty("checkEvery").GetDouble());
+    }
+
+    [Fact]
+    public async Task TheReferenceProtocolMeasuresGradientFlowOverAllWeightsAsTheReferenceCodeDoes()
+    {
+        using var dir = new TempDirectory();
+        var (code, stdout, stderr) = await Run("prune", "--arch", "mlp:16", "--method", "icp-gf", "--protocol", "reference",
+            "--rounds", "1", "--epochs", "2", "--pretrain-epochs", "1", "--measure-runs", "0", "--format", "json", "--out", dir.Path);
+
+        Assert.True(code == 0, stderr);
+        string name = JsonDocument.Parse(stdout).RootElement.GetProperty("stopping").GetProperty("name").GetString()!;
+        Assert.Contains("gradient", name);
+        Assert.DoesNotContain("surviving-weights", name);
     }
 
     [Theory]
