@@ -31,6 +31,10 @@ public sealed record DenseResult
     /// <summary>Mean training loss of each dense epoch, in order.</summary>
     public IReadOnlyList<double> Losses { get; init; } = Array.Empty<double>();
 
-    /// <summary>Wall time of dense training, evaluation included.</summary>
+    /// <summary>Wall time of dense training, evaluation included (of the run that trained it, when shared).</summary>
     public double WallSeconds { get; init; }
+
+    /// <summary>True when this run started from a warm-up another run trained (<see cref="WarmUpCache"/>): the run's
+    /// own wall time then does not include the warm-up.</summary>
+    public bool SharedWarmUp { get; init; }
 }

@@ -59,9 +59,10 @@ public sealed class IterativePruner
         var state = new RunState(Options, source, data, task, progress, cancellationToken);
         try
         {
-            if (!TryResume(state))
+            if (!TryResume(state) && !TryReuseWarmUp(state))
             {
                 PreTrain(state);
+                ShareWarmUp(state);
             }
 
             InitializePolicy(state);
@@ -144,6 +145,65 @@ public sealed class IterativePruner
         state.Warnings.AddRange(report.Warnings);
         state.ReferenceLoss = report.Dense!.InitialValLoss;
         return true;
+    }
+
+    /// <summary>Step (instead of pre-training): start from a warm-up another run with the same dense phase trained.</summary>
+    private bool TryReuseWarmUp(RunState state)
+    {
+        if (Options.WarmUpCache is not { } cache || !cache.TryGet(WarmUpKey(state), out var warmUp))
+        {
+            return false;
+        }
+
+        foreach (var (name, snapshot) in warmUp.Snapshots)
+        {
+            state.SetSnapshot(name, snapshot.ToDictionary(kv => kv.Key, kv => kv.Value.clone().DetachFromDisposeScope()));
+        }
+
+        // The dense phase ends with the network at its dense snapshot.
+        state.Network.LoadState(state.Snapshots["dense"]);
+        state.Trainer.EpochsTrained = warmUp.TrainerEpochs;
+        using (var rng = torch.tensor(warmUp.RngState, dtype: ScalarType.Byte))
+        {
+            torch.random.set_rng_state(rng);
+        }
+
+        state.Dense = warmUp.Dense with { SharedWarmUp = true };
+        state.ReferenceLoss = warmUp.Dense.InitialValLoss;
+        state.TotalEpochs = warmUp.Dense.Epochs;
+        state.TotalSamples = warmUp.Dense.Samples;
+        state.Warnings.AddRange(warmUp.Warnings);
+        return true;
+    }
+
+    /// <summary>Step: hands a copy of what pre-training left to the warm-up cache, if the options name one.</summary>
+    private void ShareWarmUp(RunState state)
+    {
+        if (Options.WarmUpCache is not { } cache)
+        {
+            return;
+        }
+
+        using var rng = torch.random.get_rng_state();
+        var snapshots = state.Snapshots.ToDictionary(g => g.Key, g => g.Value.ToDictionary(kv => kv.Key, kv => kv.Value.clone().DetachFromDisposeScope()));
+        cache.Add(WarmUpKey(state), new WarmUpCache.Entry(state.Dense!, snapshots, state.Trainer.EpochsTrained, rng.data<byte>().ToArray(), state.Warnings.ToArray()));
+    }
+
+    /// <summary>Everything the dense phase depends on: runs that agree on it train the same dense network.</summary>
+    private string WarmUpKey(RunState state)
+    {
+        var culture = System.Globalization.CultureInfo.CurrentCulture;
+        System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.InvariantCulture;
+        try
+        {
+            return string.Join("|", NetworkFingerprint(state.Source), DataIdentity.Of(state.Data).Serialize(), Options.Seed, Options.PretrainEpochs,
+                Options.Training.Optimizer, (Options.Training.Optimizer as AdamOptions)?.Epsilon, Options.Training.Schedule, Options.Training.BatchSize, Options.Training.EvaluationBatchSize,
+                Options.Rewind, state.Task.Name, state.Task.OutputWidth);
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentCulture = culture;
+        }
     }
 
     /// <summary>Step: dense pre-training, then the dense reference (its metrics and weight snapshot).</summary>

@@ -50,6 +50,11 @@ public sealed record IterativePrunerOptions
     /// <summary>Optimizer, schedule and batch sizes (used for every phase).</summary>
     public TrainingOptions Training { get; init; } = new();
 
+    /// <summary>Where runs share their dense pre-training (null: every run trains its own). A run whose network, data,
+    /// seed, <see cref="PretrainEpochs"/>, <see cref="Training"/>, <see cref="Rewind"/> and task match a held warm-up
+    /// starts from it and ends exactly as if it had trained it. Not part of a checkpoint's identity.</summary>
+    public WarmUpCache? WarmUpCache { get; init; }
+
     /// <summary>When each round's retraining stops. Default: 10 epochs per round.</summary>
     public IStoppingPolicy Stopping { get; init; } = StoppingPolicy.FixedEpochs(10);
 

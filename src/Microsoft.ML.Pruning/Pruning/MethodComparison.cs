@@ -35,6 +35,9 @@ public sealed record MethodComparison
     /// <summary>
     /// Runs every method with every seed. <paramref name="optionsFor"/> gives the options of one (method, seed) run:
     /// it must make a new stopping policy each call (see <see cref="PruningMethods.Apply(string, IterativePrunerOptions, MethodSettings)"/>).
+    /// Runs whose dense phase is the same (same seed, pre-training and training options) share it through a
+    /// <see cref="WarmUpCache"/> unless their options name one: each seed's warm-up is trained once, and every run
+    /// ends exactly as if it had trained its own.
     /// </summary>
     /// <param name="definition">The network.</param>
     /// <param name="data">The data, the same for every run.</param>
@@ -60,10 +63,12 @@ public sealed record MethodComparison
         // Options first, so a bad method name fails before any training.
         var plan = methods.SelectMany(m => seeds.Select(s => (Method: m, Seed: s, Options: optionsFor(m, s)))).ToList();
         var runs = new List<PruningReport>();
+        using var warmUps = new WarmUpCache();
         foreach (var (method, seed, options) in plan)
         {
             var forward = progress is null ? null : new Relay(p => progress.Report((method, seed, p)));
-            using var result = new IterativePruner(options).Run(definition, data, forward, cancellationToken);
+            var shared = options with { WarmUpCache = options.WarmUpCache ?? warmUps };
+            using var result = new IterativePruner(shared).Run(definition, data, forward, cancellationToken);
             var report = result.Report with { Method = method };
             runs.Add(completeReport is null ? report : completeReport(result, report));
         }
