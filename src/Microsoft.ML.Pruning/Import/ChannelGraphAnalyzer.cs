@@ -25,10 +25,10 @@ internal sealed class ChannelGraphAnalyzer
     private readonly ImportedGraph _graph;
     private readonly IReadOnlyDictionary<string, long[]> _shapes;
     private readonly Dictionary<string, Tag> _tags = new(StringComparer.Ordinal);
-    private readonly List<Builder> _all = new();
-    private readonly Dictionary<string, (Builder Group, int Block)> _inputs = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Builder> _outputs = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Builder> _norms = new(StringComparer.Ordinal);
+    private readonly List<ChannelGroupBuilder> _all = new();
+    private readonly Dictionary<string, (ChannelGroupBuilder Group, int Block)> _inputs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ChannelGroupBuilder> _outputs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ChannelGroupBuilder> _norms = new(StringComparer.Ordinal);
 
     private ChannelGraphAnalyzer(ImportedGraph graph, IReadOnlyDictionary<string, long[]> shapes)
     {
@@ -44,7 +44,7 @@ internal sealed class ChannelGraphAnalyzer
     private ImportedChannelGroups Run()
     {
         var input = New(_graph.InputDims.Length > 0 ? checked((int)_graph.InputDims[0]) : 1);
-        Fix(input, $"it is the graph input '{_graph.InputName}'");
+        input.Fix($"it is the graph input '{_graph.InputName}'");
         _tags[_graph.InputName] = new Tag(input, 1, _graph.InputDims.Length + 1);
         var layers = _graph.Layers.ToDictionary(l => l.NodeIndex);
         foreach (int i in _graph.ExecutedNodes)
@@ -69,7 +69,7 @@ internal sealed class ChannelGraphAnalyzer
         {
             if (TagOf(output) is { } tag)
             {
-                Fix(tag.Group, $"it is the network's output '{output}'");
+                tag.Group.Fix($"it is the network's output '{output}'");
             }
         }
 
@@ -87,7 +87,7 @@ internal sealed class ChannelGraphAnalyzer
         int inWidth = checked((int)shape[1]);
         var tag = TagOf(node.Input[0]);
         string? problem = InputProblem(node, tag, inWidth);
-        Builder input;
+        ChannelGroupBuilder input;
         int block;
         if (problem is null)
         {
@@ -97,22 +97,22 @@ internal sealed class ChannelGraphAnalyzer
         {
             if (tag is not null)
             {
-                Fix(tag.Group, problem);
+                tag.Group.Fix(problem);
             }
 
             // Its input slices are no group's channels: a group of their own, never pruned.
             (input, block) = (New(inWidth), 1);
-            Fix(input, problem);
+            input.Fix(problem);
         }
 
         input.Consumers.Add(new ChannelConsumer(name, block));
         _inputs[name] = (input, block);
         var output = New(outChannels);
-        output.Producers.Add(new ProducerBuilder(name));
+        output.Producers.Add(new ChannelGroupBuilder.Producer(name));
         _outputs[name] = output;
         if (Grouped(node))
         {
-            Fix(output, $"'{name}' is a grouped or depthwise convolution");
+            output.Fix($"'{name}' is a grouped or depthwise convolution");
         }
 
         if (layer.Bias is { } bias)
@@ -192,7 +192,7 @@ internal sealed class ChannelGraphAnalyzer
         string label = Label(node);
         if (tag.Block != 1)
         {
-            Fix(tag.Group, $"{label} normalises features of a flattened channel");
+            tag.Group.Fix($"{label} normalises features of a flattened channel");
         }
 
         for (int k = 1; k <= 4; k++)
@@ -204,7 +204,7 @@ internal sealed class ChannelGraphAnalyzer
         }
 
         string name = NodeName(node, index);
-        Tail(tag.Group).Add(new ChannelOperation(name));
+        tag.Group.Tail.Add(new ChannelOperation(name));
         _norms[name] = tag.Group;
         _tags[node.Output[0]] = tag;
     }
@@ -215,7 +215,7 @@ internal sealed class ChannelGraphAnalyzer
         {
             if (node.OpType == "Relu")
             {
-                Tail(tag.Group).Add(ChannelOperation.Relu);
+                tag.Group.Tail.Add(ChannelOperation.Relu);
             }
 
             _tags[node.Output[0]] = tag;
@@ -231,7 +231,7 @@ internal sealed class ChannelGraphAnalyzer
         {
             if (a.Block == b.Block && a.Rank == b.Rank && a.Group.Channels == b.Group.Channels && Rank(node.Output[0]) == a.Rank)
             {
-                var merged = Merge(a.Group, b.Group);
+                var merged = ChannelGroupBuilder.Merge(a.Group, b.Group);
                 _tags[node.Output[0]] = new Tag(merged, a.Block, a.Rank);
             }
             else
@@ -284,7 +284,7 @@ internal sealed class ChannelGraphAnalyzer
         bool bias = allowBias && _graph.Registered.TryGetValue((index, 1 - computed), out int tensor) && tag.Group.Tensors.Contains(tensor);
         if (constant.Count != 1 && !bias)
         {
-            Fix(tag.Group, $"{Label(node)} applies constant '{other}' of {constant.Count} values to it");
+            tag.Group.Fix($"{Label(node)} applies constant '{other}' of {constant.Count} values to it");
         }
 
         _tags[node.Output[0]] = tag;
@@ -345,18 +345,18 @@ internal sealed class ChannelGraphAnalyzer
         {
             if (TagOf(input) is { } tag)
             {
-                Fix(tag.Group, reason);
+                tag.Group.Fix(reason);
             }
         }
     }
 
     /// <summary>A tensor that holds one value per channel of <paramref name="group"/>; anything else keeps it whole.</summary>
-    private void Couple(Builder group, int tensor, string what)
+    private void Couple(ChannelGroupBuilder group, int tensor, string what)
     {
         var shape = _graph.Tensors[tensor].StoredShape;
         if (shape.Length != 1 || shape[0] != group.Channels)
         {
-            Fix(group, $"{what} has shape [{string.Join(", ", shape)}], not one value per channel");
+            group.Fix($"{what} has shape [{string.Join(", ", shape)}], not one value per channel");
         }
 
         group.Tensors.Add(tensor);
@@ -366,16 +366,16 @@ internal sealed class ChannelGraphAnalyzer
     /// Identity) keeps both whole.</summary>
     private void FixSharedTensors()
     {
-        var owners = new Dictionary<int, Builder>();
-        foreach (var group in _all.Select(Find).Distinct())
+        var owners = new Dictionary<int, ChannelGroupBuilder>();
+        foreach (var group in _all.Select(b => b.Root).Distinct())
         {
             foreach (int tensor in group.Tensors)
             {
                 if (owners.TryGetValue(tensor, out var other) && other != group)
                 {
                     string reason = $"tensor '{_graph.Tensors[tensor].ValueName}' belongs to two channel groups";
-                    Fix(group, reason);
-                    Fix(other, reason);
+                    group.Fix(reason);
+                    other.Fix(reason);
                 }
 
                 owners[tensor] = group;
@@ -386,11 +386,11 @@ internal sealed class ChannelGraphAnalyzer
     private ImportedChannelGroups Build()
     {
         var order = _graph.Layers.Select((l, i) => (l.Info.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
-        var roots = _all.Select(Find).Distinct()
+        var roots = _all.Select(b => b.Root).Distinct()
             .OrderBy(b => b.Producers.Count == 0 ? -1 : b.Producers.Min(p => order[p.Layer]))
             .ThenBy(b => _all.IndexOf(b))
             .ToList();
-        var index = new Dictionary<Builder, int>();
+        var index = new Dictionary<ChannelGroupBuilder, int>();
         var groups = new List<ChannelGroup>();
         var tensors = new Dictionary<int, int>();
         var reasons = new Dictionary<int, string>();
@@ -400,16 +400,13 @@ internal sealed class ChannelGraphAnalyzer
             index[b] = at;
             var coupled = b.Tensors.Where(t => _graph.Tensors[t].Role == ImportedTensorRole.Parameter)
                 .Select(t => _graph.Tensors[t].Key).Distinct(StringComparer.Ordinal).ToArray();
-            bool prunable = b.Reason is null && b.Producers.Count > 0;
-            groups.Add(new ChannelGroup(at, b.Channels,
-                b.Producers.OrderBy(p => order[p.Layer]).Select(p => new ChannelProducer(p.Layer, p.Operations.ToArray())).ToArray(),
-                b.Consumers.OrderBy(c => order[c.Layer]).ToArray(), b.AfterMerge.ToArray(), b.Residual, prunable, coupled));
+            groups.Add(b.ToGroup(at, order, coupled));
             foreach (int t in b.Tensors)
             {
                 tensors[t] = at;
             }
 
-            if (!prunable)
+            if (!b.Prunable)
             {
                 reasons[at] = b.Reason ?? "no layer produces its channels";
             }
@@ -417,13 +414,13 @@ internal sealed class ChannelGraphAnalyzer
 
         var channelGroups = new ChannelGroups(
             groups,
-            _inputs.ToDictionary(kv => kv.Key, kv => (index[Find(kv.Value.Group)], kv.Value.Block), StringComparer.Ordinal),
-            _outputs.ToDictionary(kv => kv.Key, kv => index[Find(kv.Value)], StringComparer.Ordinal),
-            _norms.ToDictionary(kv => kv.Key, kv => index[Find(kv.Value)], StringComparer.Ordinal));
+            _inputs.ToDictionary(kv => kv.Key, kv => (index[kv.Value.Group.Root], kv.Value.Block), StringComparer.Ordinal),
+            _outputs.ToDictionary(kv => kv.Key, kv => index[kv.Value.Root], StringComparer.Ordinal),
+            _norms.ToDictionary(kv => kv.Key, kv => index[kv.Value.Root], StringComparer.Ordinal));
         return new ImportedChannelGroups(channelGroups, tensors, reasons);
     }
 
-    private Tag? TagOf(string value) => _tags.TryGetValue(value, out var tag) ? tag with { Group = Find(tag.Group) } : null;
+    private Tag? TagOf(string value) => _tags.TryGetValue(value, out var tag) ? tag with { Group = tag.Group.Root } : null;
 
     private int Rank(string value) => _shapes.TryGetValue(value, out var shape) ? shape.Length : -1;
 
@@ -450,63 +447,13 @@ internal sealed class ChannelGraphAnalyzer
         return -1;
     }
 
-    /// <summary>Where a per-channel operation goes: after the group's one producer, or after the merge.</summary>
-    private static List<ChannelOperation> Tail(Builder group) =>
-        group.Producers.Count == 1 && !group.Residual ? group.Producers[0].Operations : group.AfterMerge;
-
-    private static void Fix(Builder group, string reason) => group.Reason ??= reason;
-
-    private Builder Merge(Builder a, Builder b)
+    private ChannelGroupBuilder New(int channels)
     {
-        if (ReferenceEquals(a, b))
-        {
-            return a;
-        }
-
-        a.Producers.AddRange(b.Producers);
-        a.Consumers.AddRange(b.Consumers);
-        a.AfterMerge.AddRange(b.AfterMerge);
-        a.Tensors.UnionWith(b.Tensors);
-        a.Reason ??= b.Reason;
-        a.Residual = true;
-        b.Forward = a;
-        return a;
-    }
-
-    private Builder New(int channels)
-    {
-        var b = new Builder { Channels = channels };
+        var b = new ChannelGroupBuilder { Channels = channels };
         _all.Add(b);
         return b;
     }
 
-    private static Builder Find(Builder b)
-    {
-        while (b.Forward is not null)
-        {
-            b = b.Forward;
-        }
-
-        return b;
-    }
-
     /// <summary>A computed value whose axis 1 is a group's channels, each <see cref="Block"/> consecutive entries.</summary>
-    private sealed record Tag(Builder Group, int Block, int Rank);
-
-    private sealed class Builder
-    {
-        public int Channels { get; init; }
-        public List<ProducerBuilder> Producers { get; } = new();
-        public List<ChannelConsumer> Consumers { get; } = new();
-        public List<ChannelOperation> AfterMerge { get; } = new();
-        public HashSet<int> Tensors { get; } = new();
-        public bool Residual { get; set; }
-        public string? Reason { get; set; }
-        public Builder? Forward { get; set; }
-    }
-
-    private sealed record ProducerBuilder(string Layer)
-    {
-        public List<ChannelOperation> Operations { get; } = new();
-    }
+    private sealed record Tag(ChannelGroupBuilder Group, int Block, int Rank);
 }

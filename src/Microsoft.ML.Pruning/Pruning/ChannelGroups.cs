@@ -59,10 +59,10 @@ public sealed class ChannelGroups
     private sealed class Walker
     {
         private readonly NetworkDefinition _definition;
-        private readonly List<Builder> _all = new();
-        private readonly Dictionary<string, (Builder Group, int Block)> _inputs = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, Builder> _outputs = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, Builder> _norms = new(StringComparer.Ordinal);
+        private readonly List<ChannelGroupBuilder> _all = new();
+        private readonly Dictionary<string, (ChannelGroupBuilder Group, int Block)> _inputs = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, ChannelGroupBuilder> _outputs = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, ChannelGroupBuilder> _norms = new(StringComparer.Ordinal);
 
         public Walker(NetworkDefinition definition) => _definition = definition;
 
@@ -70,31 +70,29 @@ public sealed class ChannelGroups
         {
             int inputChannels = _definition.InputShape?.Channels ?? _definition.InputFeatures;
             var input = New(inputChannels);
-            input.Fixed = true;
+            input.Fix("the network's input");
             var output = Walk(_definition.Layers, "", input, atInput: true).Group;
-            Find(output).Fixed = true; // the network's outputs are its classes
+            output.Root.Fix("the network's output"); // the network's outputs are its classes
 
             // Forward order everywhere: groups by their first producer, producers and consumers by layer.
             var order = _definition.PrunableLayers.Select((l, i) => (l.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
-            var roots = _all.Select(Find).Distinct().OrderBy(b => b.Producers.Count == 0 ? -1 : b.Producers.Min(p => order[p.Layer])).ToList();
-            var index = new Dictionary<Builder, int>();
+            var roots = _all.Select(b => b.Root).Distinct().OrderBy(b => b.Producers.Count == 0 ? -1 : b.Producers.Min(p => order[p.Layer])).ToList();
+            var index = new Dictionary<ChannelGroupBuilder, int>();
             var groups = new List<ChannelGroup>();
             foreach (var b in roots)
             {
                 index[b] = groups.Count;
-                groups.Add(new ChannelGroup(groups.Count, b.Channels,
-                    b.Producers.OrderBy(p => order[p.Layer]).Select(p => new ChannelProducer(p.Layer, p.Operations.ToArray())).ToArray(),
-                    b.Consumers.OrderBy(c => order[c.Layer]).ToArray(), b.AfterMerge.ToArray(), b.Residual, prunable: !b.Fixed && b.Producers.Count > 0));
+                groups.Add(b.ToGroup(groups.Count, order));
             }
 
             return new ChannelGroups(
                 groups,
-                _inputs.ToDictionary(kv => kv.Key, kv => (index[Find(kv.Value.Group)], kv.Value.Block), StringComparer.Ordinal),
-                _outputs.ToDictionary(kv => kv.Key, kv => index[Find(kv.Value)], StringComparer.Ordinal),
-                _norms.ToDictionary(kv => kv.Key, kv => index[Find(kv.Value)], StringComparer.Ordinal));
+                _inputs.ToDictionary(kv => kv.Key, kv => (index[kv.Value.Group.Root], kv.Value.Block), StringComparer.Ordinal),
+                _outputs.ToDictionary(kv => kv.Key, kv => index[kv.Value.Root], StringComparer.Ordinal),
+                _norms.ToDictionary(kv => kv.Key, kv => index[kv.Value.Root], StringComparer.Ordinal));
         }
 
-        private (Builder Group, bool AtInput) Walk(IReadOnlyList<LayerSpec> layers, string prefix, Builder current, bool atInput)
+        private (ChannelGroupBuilder Group, bool AtInput) Walk(IReadOnlyList<LayerSpec> layers, string prefix, ChannelGroupBuilder current, bool atInput)
         {
             foreach (var layer in layers)
             {
@@ -104,37 +102,45 @@ public sealed class ChannelGroups
             return (current, atInput);
         }
 
-        private (Builder Group, bool AtInput) Step(LayerSpec layer, string prefix, Builder current, bool atInput)
+        private (ChannelGroupBuilder Group, bool AtInput) Step(LayerSpec layer, string prefix, ChannelGroupBuilder current, bool atInput)
         {
             string path = prefix + layer.Name;
-            var group = Find(current);
+            var group = current.Root;
             switch (layer)
             {
                 case LinearLayer linear:
                     // The inputs are the group's channels, each a block of features when a flatten came between.
                     int block = Math.Max(1, linear.InFeatures / group.Channels);
                     // A layout that is not whole channels of equal blocks cannot be followed: those channels stay.
-                    group.Fixed |= linear.InFeatures != block * group.Channels;
+                    if (linear.InFeatures != block * group.Channels)
+                    {
+                        group.Fix($"'{path}' reads it in blocks that are not whole channels");
+                    }
+
                     return Produce(path, group, block, linear.OutFeatures);
                 case Conv2dLayer conv:
                     return Produce(path, group, 1, conv.OutChannels);
                 case BatchNormLayer:
-                    Tail(group).Add(new ChannelOperation(path));
+                    group.Tail.Add(new ChannelOperation(path));
                     _norms[path] = group;
                     return (group, atInput);
                 case ReluLayer:
-                    Tail(group).Add(ChannelOperation.Relu);
+                    group.Tail.Add(ChannelOperation.Relu);
                     return (group, atInput);
                 case ReshapeLayer:
                     // Reshaping the network's input is its image layout; anywhere else it mixes channels up.
-                    group.Fixed |= !atInput;
+                    if (!atInput)
+                    {
+                        group.Fix($"'{path}' reshapes it");
+                    }
+
                     return (group, atInput);
                 case ResidualBlock residual:
                 {
                     string inner = path + ".";
-                    var main = Find(Walk(residual.Main, inner, group, atInput).Group);
-                    var shortcut = residual.HasIdentityShortcut ? group : Find(Walk(residual.Shortcut, inner, group, atInput).Group);
-                    return (Merge(main, shortcut), false);
+                    var main = Walk(residual.Main, inner, group, atInput).Group.Root;
+                    var shortcut = residual.HasIdentityShortcut ? group : Walk(residual.Shortcut, inner, group, atInput).Group.Root;
+                    return (ChannelGroupBuilder.Merge(main, shortcut), false);
                 }
 
                 default:
@@ -143,67 +149,21 @@ public sealed class ChannelGroups
             }
         }
 
-        private (Builder, bool) Produce(string path, Builder input, int block, int outChannels)
+        private (ChannelGroupBuilder, bool) Produce(string path, ChannelGroupBuilder input, int block, int outChannels)
         {
             input.Consumers.Add(new ChannelConsumer(path, block));
             _inputs[path] = (input, block);
             var output = New(outChannels);
-            output.Producers.Add(new ProducerBuilder(path));
+            output.Producers.Add(new ChannelGroupBuilder.Producer(path));
             _outputs[path] = output;
             return (output, false);
         }
 
-        /// <summary>Where a per-channel operation goes: after the group's one producer, or after the merge.</summary>
-        private static List<ChannelOperation> Tail(Builder group) =>
-            group.Producers.Count == 1 && !group.Residual ? group.Producers[0].Operations : group.AfterMerge;
-
-        private Builder Merge(Builder a, Builder b)
+        private ChannelGroupBuilder New(int channels)
         {
-            if (ReferenceEquals(a, b))
-            {
-                return a;
-            }
-
-            a.Producers.AddRange(b.Producers);
-            a.Consumers.AddRange(b.Consumers);
-            a.AfterMerge.AddRange(b.AfterMerge);
-            a.Fixed |= b.Fixed;
-            a.Residual = true;
-            b.Forward = a;
-            return a;
-        }
-
-        private Builder New(int channels)
-        {
-            var b = new Builder { Channels = channels };
+            var b = new ChannelGroupBuilder { Channels = channels };
             _all.Add(b);
             return b;
         }
-
-        private static Builder Find(Builder b)
-        {
-            while (b.Forward is not null)
-            {
-                b = b.Forward;
-            }
-
-            return b;
-        }
-    }
-
-    private sealed class Builder
-    {
-        public int Channels { get; init; }
-        public List<ProducerBuilder> Producers { get; } = new();
-        public List<ChannelConsumer> Consumers { get; } = new();
-        public List<ChannelOperation> AfterMerge { get; } = new();
-        public bool Residual { get; set; }
-        public bool Fixed { get; set; }
-        public Builder? Forward { get; set; }
-    }
-
-    private sealed record ProducerBuilder(string Layer)
-    {
-        public List<ChannelOperation> Operations { get; } = new();
     }
 }
