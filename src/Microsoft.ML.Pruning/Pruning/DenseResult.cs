@@ -34,7 +34,7 @@ public sealed record DenseResult
     /// <summary>Wall time of dense training, evaluation included (of the run that trained it, when shared).</summary>
     public double WallSeconds { get; init; }
 
-    /// <summary>True when this run started from a warm-up another run trained (<see cref="WarmUpCache"/>): the run's
-    /// own wall time then does not include the warm-up.</summary>
+    /// <summary>True when this run started from a warm-up another run trained (<see cref="WarmUpCache"/>); the run's
+    /// total wall time then counts <see cref="WallSeconds"/> as the other run measured it.</summary>
     public bool SharedWarmUp { get; init; }
 }

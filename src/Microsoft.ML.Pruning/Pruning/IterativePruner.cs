@@ -169,6 +169,9 @@ public sealed class IterativePruner
         }
 
         state.Dense = warmUp.Dense with { SharedWarmUp = true };
+        // The run's wall time counts the warm-up as the run that trained it measured it, as a resumed run counts the
+        // time before its checkpoint: runs that share a warm-up stay comparable with runs that train their own.
+        state.PriorSeconds = warmUp.Dense.WallSeconds;
         state.ReferenceLoss = warmUp.Dense.InitialValLoss;
         state.TotalEpochs = warmUp.Dense.Epochs;
         state.TotalSamples = warmUp.Dense.Samples;

@@ -10,7 +10,8 @@ namespace Microsoft.ML.Pruning.Pruning;
 /// </summary>
 /// <remarks><see cref="MethodComparison"/> uses one per comparison: with the reference protocol's long warm-ups the
 /// seven methods of a seed then pay for one. A run that reused a warm-up says so in its report
-/// (<see cref="DenseResult.SharedWarmUp"/>), and its wall time does not include the warm-up's.</remarks>
+/// (<see cref="DenseResult.SharedWarmUp"/>); its wall time counts the warm-up's as measured by the run that trained
+/// it, so the runs' costs stay comparable.</remarks>
 public sealed class WarmUpCache : IDisposable
 {
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
