@@ -59,13 +59,16 @@ internal static class IcpStudyBenchmark
 
     /// <summary>The epsilon ablation: each flow at several thresholds, one seed, against the baseline.</summary>
     public static string Ablation(string spec, string arch, string optimizer, int rounds, int pretrain, double maxEpochs, double checkEvery,
-        double[] informationGrid, double[] gradientGrid, GradientFlowStatistic? gradient = null)
+        double[] informationGrid, double[] gradientGrid, GradientFlowStatistic? gradient = null, string? split = null)
     {
-        var (data, definition) = Load(spec, arch);
+        var (data, definition) = Load(spec, arch, split);
         var runs = new List<(string Label, double? Epsilon, PruningReport Report)>();
+        // Every run of the grid has the same dense phase: it is trained once.
+        using var warmUps = new WarmUpCache();
         void RunOne(string method, double? epsilon)
         {
-            using var result = new IterativePruner(Options(method, 1, arch, optimizer, rounds, pretrain, maxEpochs, checkEvery, epsilon, gradient: gradient))
+            var options = Options(method, 1, arch, optimizer, rounds, pretrain, maxEpochs, checkEvery, epsilon, gradient: gradient) with { WarmUpCache = warmUps };
+            using var result = new IterativePruner(options)
                 .Run(definition, data, Progress(arch) is { } p ? new Relay(x => p.Report((method, 1, x))) : null);
             runs.Add((method, epsilon, result.Report));
         }
@@ -84,7 +87,7 @@ internal static class IcpStudyBenchmark
         var baseline = runs[0].Report;
         double baseRows = baseline.TotalSamples - baseline.Dense!.Samples;
         var md = new StringBuilder();
-        md.AppendLine(C, $"`{arch}`, {Describe(optimizer, arch)}, {rounds} rounds of 20%, dense rewinding, at most {maxEpochs} epochs a round, a decision every {checkEvery} epoch, seed 1.");
+        md.AppendLine(C, $"`{arch}` ({data.Train.Count}/{data.Validation.Count}/{data.Test.Count} rows), {Describe(optimizer, arch)}, {rounds} rounds of 20%, dense rewinding, {pretrain} dense epochs shared by every run, at most {maxEpochs} epochs a round, a decision every {checkEvery} epoch, gradient flow {GradientName(gradient)}, seed 1.");
         md.AppendLine();
         md.AppendLine("| method | epsilon | retraining rows | vs imp-ar | test acc | vs imp-ar (pt) | rounds stopped on the flow | checks inconsistent | epochs per round |");
         md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---|");
@@ -124,9 +127,9 @@ internal static class IcpStudyBenchmark
         return md.ToString();
     }
 
-    private static (DataSplit Data, NetworkDefinition Definition) Load(string spec, string arch)
+    private static (DataSplit Data, NetworkDefinition Definition) Load(string spec, string arch, string? split = null)
     {
-        var data = DataSource.Load(spec, new DataLoadOptions { Split = SplitFractions.Default });
+        var data = DataSource.Load(spec, new DataLoadOptions { Split = split is null ? SplitFractions.Default : SplitFractions.Parse(split) });
         return (data, NetworkArchitecture.Parse(arch).Define(data.Train));
     }
 

@@ -207,7 +207,8 @@ switch (command)
         };
         string md = part switch
         {
-            "ablation" => IcpStudyBenchmark.Ablation(spec, arch, optimizer, rounds, pretrain, maxEpochs, every, Grid("if-grid", "0.08,0.1,0.11,0.12,0.15"), Grid("gf-grid", "0.3,0.4,0.5,0.6,0.7"), gradient),
+            "ablation" => IcpStudyBenchmark.Ablation(spec, arch, optimizer, rounds, pretrain, maxEpochs, every, Grid("if-grid", "0.08,0.1,0.11,0.12,0.15"), Grid("gf-grid", "0.3,0.4,0.5,0.6,0.7"), gradient,
+                Arg("split", "") is { Length: > 0 } split ? split : null),
             "check-interval" => IcpStudyBenchmark.CheckInterval(spec, arch, rounds, pretrain, maxEpochs, Grid("intervals", "1,0.5,0.25")),
             _ => IcpStudyBenchmark.LikeForLike(spec, arch, optimizer, rounds, pretrain, maxEpochs, every, int.Parse(Arg("seeds", "3"), inv),
                 Arg("methods", "") is { Length: > 0 } m ? m.Split(',') : null, Arg("probe", "") is { Length: > 0 } probe ? int.Parse(probe, inv) : null, gradient),
