@@ -23,16 +23,23 @@ public sealed class PruneIterativeTabularTests
         Seed = 5,
     };
 
+    /// <summary>Features normalised to mean 0 and variance 1, then pruned; the test rows, normalised the same way, are
+    /// the run's validation data.</summary>
+    private static TransformerChain<MagnitudePruningTransformer> FitNormalizedAndPruned(MLContext ml, IDataView train, IDataView test)
+    {
+        var normalize = ml.Transforms.NormalizeMeanVariance("Features").Fit(train);
+        return ml.Transforms.NormalizeMeanVariance("Features")
+            .Append(ml.Transforms.PruneIterative(Options(normalize.Transform(test))))
+            .Fit(train);
+    }
+
     [Fact]
     public void BooleanLabelTrainsABinaryClassifierThatMLNetEvaluatesAndReloads()
     {
         var ml = new MLContext(seed: 1);
         var train = ml.Data.LoadFromEnumerable(TabularRows.YesNo(300, seed: 1));
         var test = ml.Data.LoadFromEnumerable(TabularRows.YesNo(200, seed: 2));
-        var normalize = ml.Transforms.NormalizeMeanVariance("Features").Fit(train);
-        var model = ml.Transforms.NormalizeMeanVariance("Features")
-            .Append(ml.Transforms.PruneIterative(Options(normalize.Transform(test))))
-            .Fit(train);
+        var model = FitNormalizedAndPruned(ml, train, test);
         var report = model.LastTransformer.Report;
         Assert.Equal("binary", report.Task);
 
@@ -72,10 +79,7 @@ public sealed class PruneIterativeTabularTests
         var ml = new MLContext(seed: 1);
         var train = ml.Data.LoadFromEnumerable(TabularRows.Values(300, seed: 3));
         var test = ml.Data.LoadFromEnumerable(TabularRows.Values(200, seed: 4));
-        var normalize = ml.Transforms.NormalizeMeanVariance("Features").Fit(train);
-        var model = ml.Transforms.NormalizeMeanVariance("Features")
-            .Append(ml.Transforms.PruneIterative(Options(normalize.Transform(test))))
-            .Fit(train);
+        var model = FitNormalizedAndPruned(ml, train, test);
         var report = model.LastTransformer.Report;
         Assert.Equal("regression", report.Task);
         Assert.Equal("r2", report.Metric);
